@@ -59,7 +59,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
-            resources: [.copy("Demo")],
+            exclude: ["Demo"],
             swiftSettings: strict
         ),
         // Public client library. Never imports LaurelStore or GRDB.

@@ -1,0 +1,256 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import LaurelCore
+import LaurelStore
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+/// Where the demo keeps its state: per user, nothing system-wide.
+public struct DemoLocation: Sendable {
+    public var root: String
+    public var socket: String
+
+    /// `$XDG_STATE_HOME/laurel-demo` (else `~/.local/state/laurel-demo`); the socket in
+    /// `$XDG_RUNTIME_DIR/laurel-demo.sock` when that directory exists, else in the state root.
+    public static func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) -> DemoLocation {
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        let stateHome = environment["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? home + "/.local/state"
+        let root = stateHome + "/laurel-demo"
+        var socket = root + "/laureld.sock"
+        if let runtime = environment["XDG_RUNTIME_DIR"], runtime.hasPrefix("/"), access(runtime, W_OK) == 0 {
+            socket = runtime + "/laurel-demo.sock"
+        }
+        return DemoLocation(root: root, socket: socket)
+    }
+}
+
+/// The running daemon: opens the registry, watches the spool, listens, talks to systemd, and
+/// shuts down in order on SIGTERM/SIGINT (stop taking files, finish the batch in hand, exit 0).
+public struct LaureldRuntime: Sendable {
+    public var settings: LaureldSettings
+    public var configPath: String?
+    /// Files to publish into the spool at start (the demo's bulletin), as a submitter would.
+    public var seedFiles: [(name: String, bytes: [UInt8])]
+    public var createDirectories: Bool
+    public var logger: Logger
+
+    public init(settings: LaureldSettings, configPath: String?, seedFiles: [(name: String, bytes: [UInt8])] = [], createDirectories: Bool, logger: Logger) {
+        self.settings = settings
+        self.configPath = configPath
+        self.seedFiles = seedFiles
+        self.createDirectories = createDirectories
+        self.logger = logger
+    }
+
+    /// A start-up failure with the path at fault and what to do about it.
+    public struct StartupError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Runs until shutdown. `onReady` is called once the database is open, the spool is watched
+    /// and scanned, and the socket listens.
+    public func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
+        let settings = self.settings
+        let logger = self.logger
+        let notifier = SystemdNotifier()
+
+        if createDirectories {
+            for dir in [settings.daemon.stateDir] where mkdirs(dir) != 0 {
+                throw StartupError(description: "cannot create the state directory \(dir): \(String(cString: strerror(errno)))")
+            }
+        }
+        let spool = SpoolDirectory(root: settings.spool.dropDir, keepAccepted: settings.spool.keepAccepted)
+        do {
+            if createDirectories, mkdirs(settings.spool.dropDir) != 0 {
+                throw SpoolError(settings.spool.dropDir, "cannot create: \(String(cString: strerror(errno)))")
+            }
+            try spool.prepare(create: createDirectories)
+        } catch {
+            throw StartupError(description: "the drop directory is not usable: \(error); create it with tmp/, new/ and rejected/ (systemd-tmpfiles --create does) or pass --drop-dir")
+        }
+
+        let registry: Registry
+        do {
+            registry = try Registry(path: settings.databasePath, logger: logger)
+        } catch {
+            throw StartupError(description: "\(error)")
+        }
+
+        for file in seedFiles {
+            do {
+                try spool.publish(name: file.name, bytes: file.bytes)
+            } catch {
+                logger.warning("could not publish a demo file", metadata: [LogKey.file: "\(file.name)", LogKey.reason: "\(error)"])
+            }
+        }
+
+        let pool = NIOThreadPool(numberOfThreads: 4)
+        pool.start()
+        defer { try? pool.syncShutdownGracefully() }
+
+        let events = EventHub()
+        let limits = NominationLimits(maxFileBytes: settings.spool.maxFileBytes)
+        let ingestor = Ingestor(registry: registry, events: events, limits: limits, pool: pool, logger: logger)
+        let policy = RolePolicy(roles: settings.roles)
+
+        // Readiness: the spool's first scan and the listening socket, both.
+        let pending = Mutex(2)
+        let markReady: @Sendable () -> Void = {
+            let done = pending.withLock { count -> Bool in
+                count -= 1
+                return count == 0
+            }
+            if done {
+                notifier.ready()
+                notifier.status("ready")
+                logger.notice("laureld is ready", metadata: ["laurel.socket": "\(settings.daemon.socket)"])
+                onReady()
+            }
+        }
+
+        let spoolBox = Mutex<SpoolService?>(nil)
+        let serverBox = Mutex<SocketServer?>(nil)
+        let live: @Sendable () -> LiveFigures = {
+            var figures = LiveFigures()
+            if let status = spoolBox.withLock({ $0 })?.status {
+                figures.queueDepth = status.queueDepth
+                figures.lastIngest = status.lastIngest
+                figures.pausedReason = status.pausedReason
+            }
+            figures.connections = serverBox.withLock({ $0 })?.connectionCount ?? 0
+            return figures
+        }
+        let configPath = self.configPath
+        let reload: @Sendable () async -> Result<String, ConfigError> = {
+            notifier.reloading()
+            defer {
+                notifier.ready()
+            }
+            guard let configPath else { return .success("(no configuration file; nothing to reload)") }
+            do {
+                let text = try String(contentsOfFile: configPath, encoding: .utf8)
+                let fresh = try SettingsLoader.parse(text, file: configPath)
+                logger.notice("configuration reloaded", metadata: [LogKey.path: "\(configPath)"])
+                var unchanged: [String] = []
+                if fresh.daemon.socket != settings.daemon.socket { unchanged.append("daemon.socket") }
+                if fresh.daemon.stateDir != settings.daemon.stateDir { unchanged.append("daemon.state_dir") }
+                if fresh.spool.dropDir != settings.spool.dropDir { unchanged.append("spool.drop_dir") }
+                return .success(unchanged.isEmpty ? "from \(configPath)" : "from \(configPath); restart to apply \(unchanged.joined(separator: ", "))")
+            } catch let error as ConfigError {
+                logger.error("reload refused; the old configuration stays in force", metadata: [LogKey.reason: "\(error)"])
+                return .failure(error)
+            } catch {
+                return .failure(ConfigError(file: configPath, key: nil, reason: "cannot read: \(error.localizedDescription)"))
+            }
+        }
+
+        let handler = RequestHandler(
+            ingestor: ingestor, policy: policy, pool: pool, maxLineBytes: settings.limits.maxLineBytes,
+            maxSubmitBytes: settings.spool.maxFileBytes, logger: logger, live: live, reload: reload)
+
+        let listener: SocketServer.Listener
+        do {
+            let inherited = try SystemdListenFDs.adopt()
+            if !inherited.sockets.isEmpty {
+                listener = .inherited(try inherited.unixStreamListener())
+            } else {
+                listener = .path(settings.daemon.socket, mode: settings.daemon.socketMode)
+            }
+        } catch {
+            throw StartupError(description: "cannot use the socket passed by systemd: \(error)")
+        }
+
+        let spoolService = SpoolService(
+            spool: spool, ingestor: ingestor, settings: settings.spool, logger: logger, onReady: markReady,
+            onProgress: { status in
+                notifier.status(Self.statusLine(status))
+            })
+        let server = SocketServer(
+            listener: listener, limits: settings.limits, maxPayloadBytes: settings.spool.maxFileBytes, handler: handler,
+            logger: logger, onListening: markReady)
+        spoolBox.withLock { $0 = spoolService }
+        serverBox.withLock { $0 = server }
+
+        let watchdog = WatchdogService(notifier: notifier, spool: spoolService, registry: registry, pool: pool)
+        let signals = SignalReloader(reload: reload, logger: logger)
+
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: spoolService),
+                    .init(service: server),
+                    .init(service: watchdog, successTerminationBehavior: .ignore),
+                    .init(service: signals, successTerminationBehavior: .ignore),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            notifier.stopping()
+            throw error
+        }
+        notifier.stopping()
+        logger.notice("laureld stopped")
+    }
+
+    static func statusLine(_ status: SpoolStatus) -> String {
+        var parts = ["queue \(status.queueDepth)", "accepted \(status.acceptedSinceStart)", "refused \(status.refusedSinceStart)"]
+        if let last = status.lastIngest { parts.append("last ingest \(Timestamp.string(last))") }
+        if let paused = status.pausedReason { parts.insert("INGEST PAUSED: \(paused)", at: 0) }
+        return parts.joined(separator: "; ")
+    }
+}
+
+/// `mkdir -p` with mode 0750.
+func mkdirs(_ path: String) -> Int32 {
+    var current = ""
+    for part in path.split(separator: "/") {
+        current += "/" + part
+        if mkdir(current, 0o750) != 0, errno != EEXIST { return -1 }
+    }
+    return 0
+}
+
+/// SIGHUP reloads the configuration, like `laurelctl reload`.
+struct SignalReloader: Service {
+    let reload: @Sendable () async -> Result<String, ConfigError>
+    let logger: Logger
+
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        for await _ in signals.cancelOnGracefulShutdown() {
+            logger.notice("SIGHUP: reloading the configuration")
+            _ = await reload()
+        }
+    }
+}
+
+/// Pings systemd's watchdog at half of `WatchdogSec=`, but only while the daemon's own work
+/// loops are alive: the spool loop has ticked recently and the database answers through the
+/// same thread pool the requests use. A wedged daemon stops pinging and is restarted.
+struct WatchdogService: Service {
+    let notifier: SystemdNotifier
+    let spool: SpoolService
+    let registry: Registry
+    let pool: NIOThreadPool
+
+    func run() async throws {
+        guard let interval = notifier.watchdogInterval else { return }
+        let period = interval / 2
+        let registry = self.registry
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let healthy = (try? await pool.runIfActive { try registry.stats() }) != nil
+                if healthy { notifier.watchdogPing() }
+                try await Task.sleep(for: period)
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import LaurelCore
+import LaurelStore
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// What the spool service reports for `STATS` and systemd's `STATUS=`.
+public struct SpoolStatus: Sendable, Hashable {
+    /// Files seen in `new/` at the last scan and not yet handled.
+    public var queueDepth = 0
+    /// When the last file was committed.
+    public var lastIngest: Date?
+    /// Why ingestion is paused (for example the disk is full), or nil while it runs.
+    public var pausedReason: String?
+    /// Files refused since start.
+    public var refusedSinceStart = 0
+    public var acceptedSinceStart = 0
+}
+
+/// Takes files from the drop directory's `new/` and commits them in batches.
+///
+/// inotify events, a slow timer and the start itself only *trigger* a scan of `new/`; the scan is
+/// the source of truth, so lost events, overflow and files dropped while the daemon was down are
+/// all covered. Ingestion is idempotent (a file's content hash identifies it), so a crash between
+/// the commit and the removal from `new/` never duplicates anything.
+public final class SpoolService: Service, Sendable {
+    let spool: SpoolDirectory
+    let ingestor: Ingestor
+    let settings: LaureldSettings.Spool
+    let logger: Logger
+    let group: any EventLoopGroup
+    let statusBox = Mutex(SpoolStatus())
+    /// Called once the watch is in place and the first scan is done.
+    let onReady: @Sendable () -> Void
+    /// Called after each batch (for systemd's STATUS= and the watchdog).
+    let onProgress: @Sendable (SpoolStatus) -> Void
+
+    public init(
+        spool: SpoolDirectory,
+        ingestor: Ingestor,
+        settings: LaureldSettings.Spool,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger,
+        onReady: @escaping @Sendable () -> Void = {},
+        onProgress: @escaping @Sendable (SpoolStatus) -> Void = { _ in }
+    ) {
+        self.spool = spool
+        self.ingestor = ingestor
+        self.settings = settings
+        self.group = group
+        self.logger = logger
+        self.onReady = onReady
+        self.onProgress = onProgress
+    }
+
+    public var status: SpoolStatus { statusBox.withLock { $0 } }
+
+    private enum Trigger: Sendable {
+        case start, event, overflow, timer
+    }
+
+    public func run() async throws {
+        let (triggers, trigger) = AsyncStream<Trigger>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        // Watch first, then scan: a file renamed after the watch exists is seen by one or the other.
+        let watch = try await InotifyWatcher.watch(spool.new, group: group)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask {
+                try await watch.executeThenClose { inbound in
+                    for try await chunk in inbound {
+                        trigger.yield(InotifyWatcher.hint(from: chunk).overflow ? .overflow : .event)
+                    }
+                }
+            }
+            group.addTask {
+                // One tick a second: rescan every scan_interval_seconds, or every second while
+                // ingestion is paused (space may come back without any new event).
+                var elapsed = 0
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(1))
+                    elapsed += 1
+                    if elapsed >= self.settings.scanIntervalSeconds || self.status.pausedReason != nil {
+                        elapsed = 0
+                        trigger.yield(.timer)
+                    }
+                }
+            }
+            trigger.yield(.start)
+            var readyAnnounced = false
+            var lastSweep = Date.distantPast
+            for await reason in triggers.cancelOnGracefulShutdown() {
+                if reason == .overflow {
+                    logger.warning("inotify queue overflowed; rescanning new/")
+                }
+                await drain()
+                if !readyAnnounced {
+                    readyAnnounced = true
+                    onReady()
+                }
+                if Date().timeIntervalSince(lastSweep) > 600 {
+                    lastSweep = Date()
+                    let swept = spool.sweepTmp(maxAgeSeconds: settings.tmpMaxAgeHours * 3600)
+                    if swept > 0 { logger.notice("swept stale files from tmp/", metadata: ["laurel.count": "\(swept)"]) }
+                }
+            }
+            group.cancelAll()
+        }
+        logger.info("spool service stopped")
+    }
+
+    /// Take every file in `new/`, batch by batch, until it is empty, ingestion pauses, or the
+    /// daemon shuts down (the batch in hand is always finished).
+    func drain() async {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let names: [String]
+            do {
+                names = try spool.scanNew(limit: settings.batchMaxFiles)
+            } catch {
+                logger.error("cannot scan the drop directory", metadata: [LogKey.reason: "\(error)"])
+                return
+            }
+            statusBox.withLock { $0.queueDepth = names.count }
+            if names.isEmpty { return }
+            let progressed = await ingestBatch(names)
+            onProgress(status)
+            if !progressed { return }
+        }
+    }
+
+    /// Returns false when nothing could be done (paused), so the caller stops looping.
+    private func ingestBatch(_ names: [String]) async -> Bool {
+        var items: [Registry.IngestItem] = []
+        var itemNames: [String] = []
+        for name in names {
+            switch spool.read(name, maxBytes: settings.maxFileBytes) {
+            case .vanished:
+                continue
+            case .refused(let refusal):
+                await refuse(name, bytes: nil, refusal)
+            case .file(let file):
+                switch ingestor.prepare(name: name, bytes: file.bytes, submitterUID: file.ownerUID) {
+                case .refused(let refusal):
+                    await refuse(name, bytes: file.bytes, refusal)
+                case .item(let item):
+                    items.append(item)
+                    itemNames.append(name)
+                }
+            }
+        }
+        guard !items.isEmpty else { return true }
+        do {
+            _ = try await ingestor.commit(items)
+        } catch let error as RegistryError where error.isStorageFull {
+            pause("the state directory is full; files stay in new/ until space returns")
+            return false
+        } catch {
+            pause("the registry could not commit: \(error)")
+            logger.error("commit failed; files stay in new/", metadata: [LogKey.reason: "\(error)"])
+            return false
+        }
+        for name in itemNames {
+            do {
+                try spool.finish(name)
+            } catch {
+                logger.error("committed but could not remove from new/ (it will be seen as a duplicate)", metadata: [LogKey.file: "\(name)", LogKey.reason: "\(error)"])
+            }
+        }
+        statusBox.withLock {
+            $0.acceptedSinceStart += itemNames.count
+            $0.lastIngest = Date()
+            if $0.pausedReason != nil {
+                logger.notice("ingestion resumed")
+                $0.pausedReason = nil
+            }
+        }
+        return true
+    }
+
+    private func pause(_ reason: String) {
+        let changed = statusBox.withLock { status -> Bool in
+            defer { status.pausedReason = reason }
+            return status.pausedReason != reason
+        }
+        if changed { logger.error("ingestion paused", metadata: [LogKey.reason: "\(reason)"]) }
+    }
+
+    private func refuse(_ name: String, bytes: [UInt8]?, _ refusal: Refusal) async {
+        await ingestor.noteRefusal(name: name, bytes: bytes, refusal: refusal)
+        do {
+            try spool.reject(name, refusal)
+        } catch {
+            logger.error("could not move a refused file to rejected/", metadata: [LogKey.file: "\(name)", LogKey.reason: "\(error)"])
+        }
+        statusBox.withLock { $0.refusedSinceStart += 1 }
+    }
+}
+
