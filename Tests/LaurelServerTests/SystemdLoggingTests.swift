@@ -21,7 +21,7 @@ struct SystemdLoggingTests {
             ("request-id", "LAUREL_REQUEST_ID"),
             ("_private", "LAUREL__PRIVATE"),
             ("Laurel.Code", "LAUREL_CODE"),
-            ("größe", "LAUREL_GR__E"),
+            ("größe", "LAUREL_GR_SSE"),
         ]
     )
     func fieldNames(key: String, expected: String) {
