@@ -21,7 +21,8 @@ DOCDIR      ?= $(PREFIX)/share/doc/laurel
 SYSCONFDIR  ?= /etc
 
 SWIFT       ?= swift
-SWIFT_FLAGS ?= -c release -Xswiftc -warnings-as-errors
+# --static-swift-stdlib: installed binaries must not depend on the toolchain path (/opt/swift here).
+SWIFT_FLAGS ?= -c release --static-swift-stdlib -Xswiftc -warnings-as-errors
 BUILD_BIN   ?= .build/release
 BINARIES    := laureld laurelctl laurel-bench
 UNITS       := laureld.socket laureld.service

@@ -91,6 +91,29 @@ struct SystemdNotifierTests {
         #expect(absent == nil)
         #expect(malformed == nil)
     }
+
+    @Test("The watchdog service pings repeatedly at half the interval and stops when cancelled")
+    func watchdogServicePings() async throws {
+        let fake = try FakeNotifySocket()
+        let env = ["NOTIFY_SOCKET": fake.path, "WATCHDOG_USEC": "200000", "WATCHDOG_PID": String(getpid())]
+        let pings = try await withEnvironment(env) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await SystemdWatchdogService().run() }
+                let received = [await fake.next(), await fake.next(), await fake.next()]
+                group.cancelAll()
+                try await group.waitForAll()
+                return received
+            }
+        }
+        #expect(pings == ["WATCHDOG=1", "WATCHDOG=1", "WATCHDOG=1"])
+    }
+
+    @Test("The watchdog service returns at once when the watchdog is off")
+    func watchdogServiceWithoutWatchdog() async throws {
+        try await withEnvironment(["WATCHDOG_USEC": nil, "WATCHDOG_PID": nil]) {
+            try await SystemdWatchdogService().run()
+        }
+    }
 }
 
 @Suite("Socket activation helpers")

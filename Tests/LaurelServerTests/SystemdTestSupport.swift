@@ -43,6 +43,21 @@ func withEnvironment<T>(_ values: [String: String?], _ body: () throws -> T) ret
     return try body()
 }
 
+/// The `async` form of ``withEnvironment(_:_:)``.
+func withEnvironment<T>(_ values: [String: String?], _ body: () async throws -> T) async rethrows -> T {
+    var saved: [String: String?] = [:]
+    for (name, value) in values {
+        saved[name] = getenv(name).map { String(cString: $0) }
+        if let value { setenv(name, value, 1) } else { unsetenv(name) }
+    }
+    defer {
+        for (name, value) in saved {
+            if let value { setenv(name, value, 1) } else { unsetenv(name) }
+        }
+    }
+    return try await body()
+}
+
 /// Makes an `AF_UNIX` socket bound at `path`.
 func makeUnixSocket(type: Int32, path: String) throws -> Int32 {
     let fd = socket(AF_UNIX, type, 0)
@@ -91,6 +106,16 @@ final class FakeNotifySocket {
         let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         guard n >= 0 else { return nil }
         return String(decoding: buffer[..<n], as: UTF8.self)
+    }
+
+    /// The next datagram, waiting without blocking a thread (for async tests), or `nil` after `timeout`.
+    func next(within timeout: Duration = .seconds(5)) async -> String? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if hasPending() { return receive() }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return nil
     }
 
     /// Whether a datagram is waiting right now.

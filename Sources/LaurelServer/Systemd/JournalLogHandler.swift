@@ -70,16 +70,17 @@ public struct JournalLogHandler: LogHandler {
     /// Sends fields with `sd_journal_sendv`. Values may hold newlines: libsystemd then uses the
     /// binary-safe form. The return code is ignored: journald absent is not the daemon's failure.
     static func send(_ fields: [String]) {
-        var buffers = fields.map { Array($0.utf8) }
-        var iov: [iovec] = []
-        iov.reserveCapacity(buffers.count)
-        // The pointers stay valid while `buffers` is alive and unmodified, i.e. until the call returns.
-        for i in buffers.indices {
-            buffers[i].withUnsafeMutableBytes { raw in
-                iov.append(iovec(iov_base: raw.baseAddress, iov_len: raw.count))
-            }
+        // One contiguous buffer, so every iovec points into memory valid for the whole call.
+        var bytes: [UInt8] = []
+        var spans: [(offset: Int, count: Int)] = []
+        spans.reserveCapacity(fields.count)
+        for field in fields {
+            spans.append((bytes.count, field.utf8.count))
+            bytes.append(contentsOf: field.utf8)
         }
-        withExtendedLifetime(buffers) {
+        bytes.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            let iov = spans.map { iovec(iov_base: base + $0.offset, iov_len: $0.count) }
             _ = sd_journal_sendv(iov, Int32(iov.count))
         }
     }
