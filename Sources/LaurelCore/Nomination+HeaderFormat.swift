@@ -11,7 +11,9 @@
 /// characters without white space, followed by an ASCII colon.
 enum HeaderFormat {
     static func parse(_ text: String, limits: NominationLimits) throws(Refusal) -> [Nomination] {
-        let lines = NominationInput.lines(text)
+        var lines = NominationInput.lines(text)
+        // A line end at the end of the file ends the last line; it does not start an empty one.
+        if lines.count > 1 && lines[lines.count - 1].isEmpty { lines.removeLast() }
         var draft = NominationDraft()
         var seen: [String: Int] = [:]
         var index = 0
