@@ -49,7 +49,8 @@ struct BoundedJSON {
 
     /// Parse exactly one value filling `bytes[range]` (white space around it allowed).
     static func parse(_ bytes: [UInt8], range: Range<Int>, firstLine: Int, maxDepth: Int) throws(Failure) -> Node {
-        var parser = BoundedJSON(bytes: bytes, index: range.lowerBound, end: range.upperBound, line: firstLine, maxDepth: maxDepth)
+        var parser = BoundedJSON(
+            bytes: bytes, index: range.lowerBound, end: range.upperBound, line: firstLine, maxDepth: maxDepth)
         parser.skipSpace()
         let node = try parser.parseValue(depth: 0)
         parser.skipSpace()
@@ -57,14 +58,6 @@ struct BoundedJSON {
             throw parser.failure("unexpected text after the JSON value")
         }
         return node
-    }
-
-    private init(bytes: [UInt8], index: Int, end: Int, line: Int, maxDepth: Int) {
-        self.bytes = bytes
-        self.index = index
-        self.end = end
-        self.line = line
-        self.maxDepth = maxDepth
     }
 
     private func failure(_ message: String) -> Failure {
@@ -75,7 +68,9 @@ struct BoundedJSON {
         while index < end {
             switch bytes[index] {
             case 0x20, 0x09: index += 1
-            case 0x0A: line += 1; index += 1
+            case 0x0A:
+                line += 1
+                index += 1
             case 0x0D:
                 index += 1
                 if index >= end || bytes[index] != 0x0A { line += 1 }
@@ -141,7 +136,8 @@ struct BoundedJSON {
             let keyLine = line
             let key = try parseString()
             if !seen.insert(key).inserted {
-                throw Failure(code: .malformedJSON, message: "the key \"\(key)\" appears twice in one object", line: keyLine)
+                throw Failure(
+                    code: .malformedJSON, message: "the key \"\(key)\" appears twice in one object", line: keyLine)
             }
             skipSpace()
             guard index < end, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':' after the key") }
@@ -215,7 +211,8 @@ struct BoundedJSON {
                 case UInt8(ascii: "u"):
                     var value = try parseHex4()
                     if (0xD800...0xDBFF).contains(value) {
-                        guard end - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                        guard end - index >= 6, bytes[index] == UInt8(ascii: "\\"),
+                            bytes[index + 1] == UInt8(ascii: "u")
                         else { throw failure("a \\u escape holds half of a surrogate pair") }
                         index += 2
                         let low = try parseHex4()
@@ -231,7 +228,8 @@ struct BoundedJSON {
                     throw failure("unknown escape in a JSON string")
                 }
             case 0x00..<0x20:
-                throw failure("a control character (such as a raw line break) inside a JSON string; write it as an escape")
+                throw failure(
+                    "a control character (such as a raw line break) inside a JSON string; write it as an escape")
             default:
                 out.append(b)
                 index += 1

@@ -21,7 +21,8 @@ public enum BulletinImporter {
         }
         let first = TextNormalizer.trim(lines[firstIndex])
         guard let space = first.firstIndex(where: \.isWhitespace) else {
-            throw Refusal(.malformedHeader, "the first line must be a heading \"<award> <nominee>\"", line: firstIndex + 1)
+            throw Refusal(
+                .malformedHeader, "the first line must be a heading \"<award> <nominee>\"", line: firstIndex + 1)
         }
         let award = first[..<space]
         var sections: [(heading: Substring, line: Int, body: [Substring])] = []

@@ -59,7 +59,8 @@ public enum Mojibake {
         )
     }
 
-    static func isKana(_ s: Unicode.Scalar) -> Bool { (0x3041...0x30FF).contains(s.value) && s.value != 0x30FB }  // not ・, used in Chinese names
+    /// Hiragana and katakana, except the middle dot `・`, which Chinese uses in foreign names.
+    static func isKana(_ s: Unicode.Scalar) -> Bool { (0x3041...0x30FF).contains(s.value) && s.value != 0x30FB }
 
     static func excerpt(_ scalars: [Unicode.Scalar], at i: Int) -> String {
         let lower = max(0, i - 3)

@@ -23,7 +23,8 @@ enum JSONFormat {
         case .array(let elements):
             if elements.isEmpty { throw Refusal(.emptyBatch, "the file holds an empty array: no nominations") }
             if elements.count > limits.maxRecords {
-                throw Refusal(.tooManyRecords, "the file holds \(elements.count) records; the limit is \(limits.maxRecords)")
+                throw Refusal(
+                    .tooManyRecords, "the file holds \(elements.count) records; the limit is \(limits.maxRecords)")
             }
             var result: [Nomination] = []
             result.reserveCapacity(elements.count)
@@ -56,7 +57,8 @@ enum JSONFormat {
                 let number = result.count + 1
                 let node: BoundedJSON.Node
                 do throws(BoundedJSON.Failure) {
-                    node = try BoundedJSON.parse(bytes, range: start..<stop, firstLine: line, maxDepth: limits.maxJSONDepth)
+                    node = try BoundedJSON.parse(
+                        bytes, range: start..<stop, firstLine: line, maxDepth: limits.maxJSONDepth)
                 } catch {
                     throw Refusal(error.code, error.message, record: number, line: error.line)
                 }
@@ -81,7 +83,9 @@ enum JSONFormat {
 
     private static func record(_ node: BoundedJSON.Node, number: Int?) throws(Refusal) -> Nomination {
         guard case .object(let members) = node.value else {
-            throw Refusal(.wrongType, "a record must be a JSON object, not \(node.value.typeName)", record: number, line: node.line)
+            throw Refusal(
+                .wrongType, "a record must be a JSON object, not \(node.value.typeName)", record: number,
+                line: node.line)
         }
         var draft = NominationDraft()
         draft.record = number

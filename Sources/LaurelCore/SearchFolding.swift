@@ -26,20 +26,32 @@ public enum SearchFolding {
                 case 0x09...0x0D, 0x20:
                     pendingSpace = !out.isEmpty
                 case 0x41...0x5A:
-                    if pendingSpace { out.append(0x20); pendingSpace = false }
+                    if pendingSpace {
+                        out.append(0x20)
+                        pendingSpace = false
+                    }
                     out.append(UInt8(value + 0x20))
                 default:
-                    if pendingSpace { out.append(0x20); pendingSpace = false }
+                    if pendingSpace {
+                        out.append(0x20)
+                        pendingSpace = false
+                    }
                     out.append(UInt8(value))
                 }
             } else if value >= HanVariants.denseStart && value < HanVariants.denseEnd {
-                if pendingSpace { out.append(0x20); pendingSpace = false }
+                if pendingSpace {
+                    out.append(0x20)
+                    pendingSpace = false
+                }
                 appendUTF8(HanVariants.simplified(value), to: &out)
             } else if let index = small.index(of: value) {
                 let start = Int(small.starts[index])
                 let end = Int(small.starts[index + 1])
                 if start == end && small.identity[index] {
-                    if pendingSpace { out.append(0x20); pendingSpace = false }
+                    if pendingSpace {
+                        out.append(0x20)
+                        pendingSpace = false
+                    }
                     appendUTF8(value, to: &out)
                 } else {
                     for i in start..<end {
@@ -47,7 +59,10 @@ public enum SearchFolding {
                         if folded == 0x20 {
                             pendingSpace = !out.isEmpty
                         } else {
-                            if pendingSpace { out.append(0x20); pendingSpace = false }
+                            if pendingSpace {
+                                out.append(0x20)
+                                pendingSpace = false
+                            }
                             appendUTF8(folded, to: &out)
                         }
                     }
@@ -55,7 +70,10 @@ public enum SearchFolding {
             } else {
                 let props = scalar.properties
                 if isHan(scalar) {
-                    if pendingSpace { out.append(0x20); pendingSpace = false }
+                    if pendingSpace {
+                        out.append(0x20)
+                        pendingSpace = false
+                    }
                     appendUTF8(HanVariants.simplified(value), to: &out)
                 } else if props.changesWhenNFKCCaseFolded || props.generalCategory == .nonspacingMark
                     || props.isWhitespace
@@ -64,12 +82,18 @@ public enum SearchFolding {
                         if folded == 0x20 {
                             pendingSpace = !out.isEmpty
                         } else {
-                            if pendingSpace { out.append(0x20); pendingSpace = false }
+                            if pendingSpace {
+                                out.append(0x20)
+                                pendingSpace = false
+                            }
                             appendUTF8(folded, to: &out)
                         }
                     }
                 } else {
-                    if pendingSpace { out.append(0x20); pendingSpace = false }
+                    if pendingSpace {
+                        out.append(0x20)
+                        pendingSpace = false
+                    }
                     appendUTF8(value, to: &out)
                 }
             }
@@ -96,9 +120,11 @@ public enum SearchFolding {
         let nfkd = String(Character(scalar)).decomposedStringWithCompatibilityMapping
         var lowered = nfkd.lowercased()
         if lowered.unicodeScalars.contains(where: { $0 == "ß" || $0 == "ς" }) {
-            lowered = String(String.UnicodeScalarView(lowered.unicodeScalars.flatMap { s -> [Unicode.Scalar] in
-                s == "ß" ? ["s", "s"] : (s == "ς" ? ["σ"] : [s])
-            }))
+            lowered = String(
+                String.UnicodeScalarView(
+                    lowered.unicodeScalars.flatMap { s -> [Unicode.Scalar] in
+                        s == "ß" ? ["s", "s"] : (s == "ς" ? ["σ"] : [s])
+                    }))
         }
         var stripped = String.UnicodeScalarView()
         for s in lowered.decomposedStringWithCompatibilityMapping.unicodeScalars

@@ -11,8 +11,9 @@ public enum TextNormalizer {
     /// Normalise a one-line field (award, nominee, kind, cycle, region, …, `extra` values).
     public static func field(_ text: String) -> String {
         let base = PinyinAnnotations.strip(nfcWithLF(text))
-        guard base.contains(where: \.isNewline) || base.first?.isWhitespace == true
-            || base.last?.isWhitespace == true
+        guard
+            base.contains(where: \.isNewline) || base.first?.isWhitespace == true
+                || base.last?.isWhitespace == true
         else { return base }
         return base.split(separator: "\n", omittingEmptySubsequences: true)
             .map { trim($0) }

@@ -20,6 +20,9 @@ struct EntryStatusTests {
 
     @Test("wire spellings are stable")
     func rawValues() {
-        #expect(EntryStatus.allCases.map(\.rawValue) == ["nominated", "shortlisted", "awarded", "not_awarded", "withdrawn", "revoked"])
+        #expect(
+            EntryStatus.allCases.map(\.rawValue) == [
+                "nominated", "shortlisted", "awarded", "not_awarded", "withdrawn", "revoked",
+            ])
     }
 }

@@ -8,7 +8,8 @@ import Testing
 struct FoldingThroughputTests {
     @Test("fold runs at ≥ 5 MB/s on Chinese citations")
     func throughput() throws {
-        let url = try #require(Bundle.module.url(forResource: "seed-bulletin", withExtension: "txt", subdirectory: "Fixtures"))
+        let url = try #require(
+            Bundle.module.url(forResource: "seed-bulletin", withExtension: "txt", subdirectory: "Fixtures"))
         let seed = try String(contentsOf: url, encoding: .utf8)
         let citations = try BulletinImporter.parse(seed).map(\.citation)
         _ = SearchFolding.fold("warm up Ä 區")

@@ -15,16 +15,27 @@ struct HostileInputTests {
     }
 
     static let seeds: [(String, String)] = [
-        ("a.nom", "Award: 最美社區(qū)團(tuán)隊(duì)\r\nNominee: 園博社區(qū)\nKind: team\nX: y\n\n社區(qū)書記葉莉(2020)。\n\n\n就夠了?!?/span>\n"),
-        ("a.json", #"[{"award":"A","nominee":"B\u00e9","citation":"c","cycle":2020,"extra":{"k":"v"}},{"award":"A","nominee":"C","citation":"d"}]"#),
-        ("a.jsonl", "{\"award\":\"A\",\"nominee\":\"B\",\"citation\":\"c\"}\n\n{\"award\":\"A\",\"nominee\":\"C\",\"citation\":\"d\",\"kind\":\"person\"}\n"),
+        (
+            "a.nom",
+            "Award: 最美社區(qū)團(tuán)隊(duì)\r\nNominee: 園博社區(qū)\nKind: team\nX: y\n\n社區(qū)書記葉莉(2020)。\n\n\n就夠了?!?/span>\n"
+        ),
+        (
+            "a.json",
+            #"[{"award":"A","nominee":"B\u00e9","citation":"c","cycle":2020,"extra":{"k":"v"}},{"award":"A","nominee":"C","citation":"d"}]"#
+        ),
+        (
+            "a.jsonl",
+            "{\"award\":\"A\",\"nominee\":\"B\",\"citation\":\"c\"}\n\n{\"award\":\"A\",\"nominee\":\"C\",\"citation\":\"d\",\"kind\":\"person\"}\n"
+        ),
     ]
 
     @Test("mutated files give nominations or a refusal, never a crash", arguments: 0..<3)
     func mutations(_ which: Int) {
         let (name, text) = Self.seeds[which]
         let original = Array(text.utf8)
-        let interesting: [UInt8] = [0, 0x0A, 0x0D, 0x22, 0x28, 0x29, 0x3A, 0x5B, 0x5C, 0x7B, 0x7D, 0x80, 0xC3, 0xE5, 0xED, 0xF4, 0xFF]
+        let interesting: [UInt8] = [
+            0, 0x0A, 0x0D, 0x22, 0x28, 0x29, 0x3A, 0x5B, 0x5C, 0x7B, 0x7D, 0x80, 0xC3, 0xE5, 0xED, 0xF4, 0xFF,
+        ]
         var random = Generator(state: UInt64(which) + 1)
         var accepted = 0
         var refused = 0
@@ -40,23 +51,27 @@ struct HostileInputTests {
                 }
             }
             switch parse(bytes: bytes, as: name) {
-            case .success(let list): accepted += 1; #expect(!list.isEmpty)
+            case .success(let list):
+                accepted += 1
+                #expect(!list.isEmpty)
             case .failure: refused += 1
             }
         }
         #expect(accepted > 0 && refused > 0)
     }
 
-    @Test("pathological shapes near the size limit are answered", arguments: [
-        ("a.json", String(repeating: "[", count: 1 << 19)),
-        ("a.json", "[" + String(repeating: "{},", count: 200_000) + "{}]"),
-        ("a.json", "\"" + String(repeating: "\\u00e9", count: 150_000) + "\""),
-        ("a.jsonl", String(repeating: "{}\n", count: 300_000)),
-        ("a.nom", "Award: A\nNominee: B\n\n" + String(repeating: "區(", count: 300_000)),
-        ("a.nom", "Award: A\nNominee: B\n\n" + String(repeating: "區(qū)", count: 100_000)),
-        ("a.nom", String(repeating: "X: y\n", count: 200_000)),
-        ("a.nom", "Award: A\nNominee: B\n\n" + String(repeating: "\n", count: 900_000) + "c"),
-    ])
+    @Test(
+        "pathological shapes near the size limit are answered",
+        arguments: [
+            ("a.json", String(repeating: "[", count: 1 << 19)),
+            ("a.json", "[" + String(repeating: "{},", count: 200_000) + "{}]"),
+            ("a.json", "\"" + String(repeating: "\\u00e9", count: 150_000) + "\""),
+            ("a.jsonl", String(repeating: "{}\n", count: 300_000)),
+            ("a.nom", "Award: A\nNominee: B\n\n" + String(repeating: "區(", count: 300_000)),
+            ("a.nom", "Award: A\nNominee: B\n\n" + String(repeating: "區(qū)", count: 100_000)),
+            ("a.nom", String(repeating: "X: y\n", count: 200_000)),
+            ("a.nom", "Award: A\nNominee: B\n\n" + String(repeating: "\n", count: 900_000) + "c"),
+        ])
     func pathological(_ name: String, _ text: String) {
         let result = parse(text, as: name)
         switch result {

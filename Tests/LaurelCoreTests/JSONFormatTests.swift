@@ -3,7 +3,8 @@ import Testing
 
 @Suite("JSON and JSON Lines formats")
 struct JSONFormatTests {
-    static let record = #"{"award":"Best Team","nominee":"Team A","kind":"person","cycle":"2021","region":"Hubei","nominator":"N","reference":"R","contact":"C","citation":"Did it.","extra":{"source":"web"}}"#
+    static let record =
+        #"{"award":"Best Team","nominee":"Team A","kind":"person","cycle":"2021","region":"Hubei","nominator":"N","reference":"R","contact":"C","citation":"Did it.","extra":{"source":"web"}}"#
 
     @Test("one JSON object gives one nomination with every field")
     func singleObject() throws {
@@ -52,9 +53,13 @@ struct JSONFormatTests {
         #expect(refusal.code == .wrongType)
         #expect(refusal.field == "award")
         #expect(refusal.line == 2)
-        #expect(parse(#"{"award":"A","nominee":"B","citation":"c","cycle":20.5}"#, as: "a.json").refusal?.field == "cycle")
-        #expect(parse(#"{"award":"A","nominee":"B","citation":"c","extra":[]}"#, as: "a.json").refusal?.field == "extra")
-        #expect(parse(#"{"award":"A","nominee":"B","citation":"c","extra":{"k":1}}"#, as: "a.json").refusal?.field == "extra.k")
+        #expect(
+            parse(#"{"award":"A","nominee":"B","citation":"c","cycle":20.5}"#, as: "a.json").refusal?.field == "cycle")
+        #expect(
+            parse(#"{"award":"A","nominee":"B","citation":"c","extra":[]}"#, as: "a.json").refusal?.field == "extra")
+        #expect(
+            parse(#"{"award":"A","nominee":"B","citation":"c","extra":{"k":1}}"#, as: "a.json").refusal?.field
+                == "extra.k")
         #expect(parse(#"{"award":"A","nominee":"B","citation":"c","score":1}"#, as: "a.json").refusal?.field == "score")
         #expect(parse(#""just a string""#, as: "a.json").refusal?.code == .wrongType)
         #expect(parse(#"[{"award":"A","nominee":"B","citation":"c"}, 3]"#, as: "a.json").refusal?.record == 2)
@@ -62,22 +67,25 @@ struct JSONFormatTests {
 
     @Test("the same key at top level and in extra is invalid_value")
     func extraClash() {
-        let refusal = parse(#"{"award":"A","nominee":"B","citation":"c","k":"1","extra":{"k":"2"}}"#, as: "a.json").refusal
+        let refusal = parse(#"{"award":"A","nominee":"B","citation":"c","k":"1","extra":{"k":"2"}}"#, as: "a.json")
+            .refusal
         #expect(refusal?.code == .invalidValue)
         #expect(refusal?.field == "k")
     }
 
-    @Test("malformed JSON is malformed_json with the line", arguments: [
-        ("{\"award\":\"A\",\n\"nominee\" \"B\"}", 2),
-        ("{\"award\":\"A\"\n\n,}", 3),
-        ("{\"award\":\"A\"} x", 1),
-        ("{\"award\":\"a\nb\"}", 1),
-        ("{\"a\":1,\"a\":2}", 1),
-        ("{\"a\":tru}", 1),
-        ("{\"a\":01}", 1),
-        ("{\"a\":\"\\ud800\"}", 1),
-        ("[1,\n2,\n", 3),
-    ])
+    @Test(
+        "malformed JSON is malformed_json with the line",
+        arguments: [
+            ("{\"award\":\"A\",\n\"nominee\" \"B\"}", 2),
+            ("{\"award\":\"A\"\n\n,}", 3),
+            ("{\"award\":\"A\"} x", 1),
+            ("{\"award\":\"a\nb\"}", 1),
+            ("{\"a\":1,\"a\":2}", 1),
+            ("{\"a\":tru}", 1),
+            ("{\"a\":01}", 1),
+            ("{\"a\":\"\\ud800\"}", 1),
+            ("[1,\n2,\n", 3),
+        ])
     func malformed(_ text: String, _ line: Int) throws {
         let refusal = try #require(parse(text, as: "a.json").refusal)
         #expect(refusal.code == .malformedJSON)
@@ -98,7 +106,8 @@ struct JSONFormatTests {
 
     @Test("missing, empty and invalid fields name the record inside an array")
     func batchRefusalNamesRecord() throws {
-        let text = "[\n" + #"{"award":"A","nominee":"B","citation":"c"},"# + "\n" + #"{"award":"A","citation":"c"}"# + "\n]"
+        let text =
+            "[\n" + #"{"award":"A","nominee":"B","citation":"c"},"# + "\n" + #"{"award":"A","citation":"c"}"# + "\n]"
         let refusal = try #require(parse(text, as: "a.json").refusal)
         #expect(refusal.code == .missingField)
         #expect(refusal.record == 2)
@@ -124,7 +133,9 @@ struct JSONFormatTests {
 
     @Test("JSON Lines: one record per line, blank lines ignored, CRLF accepted")
     func jsonLines() {
-        let text = #"{"award":"A","nominee":"1","citation":"c"}"# + "\r\n\r\n  \n" + #"{"award":"A","nominee":"2","citation":"c"}"#
+        let text =
+            #"{"award":"A","nominee":"1","citation":"c"}"# + "\r\n\r\n  \n"
+            + #"{"award":"A","nominee":"2","citation":"c"}"#
         #expect(parse(text, as: "a.jsonl").nominations.map(\.nominee) == ["1", "2"])
     }
 

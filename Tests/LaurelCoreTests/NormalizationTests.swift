@@ -13,7 +13,8 @@ struct NormalizationTests {
     @Test("one-line fields are trimmed and their inner line breaks become one space")
     func oneLineFields() throws {
         #expect(TextNormalizer.field("  Team\u{3000}A \n  B  ") == "Team\u{3000}A B")
-        let n = try #require(parse(#"{"award":" A ","nominee":"x\r\ny","citation":"c"}"#, as: "a.json").nominations.first)
+        let n = try #require(
+            parse(#"{"award":" A ","nominee":"x\r\ny","citation":"c"}"#, as: "a.json").nominations.first)
         #expect(n.award == "A")
         #expect(n.nominee == "x y")
     }
@@ -24,21 +25,26 @@ struct NormalizationTests {
         #expect(TextNormalizer.citation("a\n\nb") == "a\n\nb")
     }
 
-    @Test("pinyin annotations after Han characters are removed", arguments: [
-        ("社區(qū)", "社區"),
-        ("團(tuán)隊(duì)", "團隊"),
-        ("隊長(cháng)", "隊長"),
-        ("復(fù)地", "復地"),
-        ("社區(qu\u{304})", "社區"),  // combining macron, compared after NFC
-        ("社區(Qū)", "社區"),
-    ])
+    @Test(
+        "pinyin annotations after Han characters are removed",
+        arguments: [
+            ("社區(qū)", "社區"),
+            ("團(tuán)隊(duì)", "團隊"),
+            ("隊長(cháng)", "隊長"),
+            ("復(fù)地", "復地"),
+            ("社區(qu\u{304})", "社區"),  // combining macron, compared after NFC
+            ("社區(Qū)", "社區"),
+        ])
     func pinyinStripped(_ input: String, _ expected: String) {
         #expect(TextNormalizer.field(input) == expected)
     }
 
-    @Test("real parentheses are kept", arguments: [
-        "(2020)", "第(一)條", "武漢(Wuhan)", "安(an)", "社區(an)", "區 (qū)", "社區(qūū)", "(qū)", "A(qū)", "社區(qū", "長(zhǎng)(cháng)x",
-    ])
+    @Test(
+        "real parentheses are kept",
+        arguments: [
+            "(2020)", "第(一)條", "武漢(Wuhan)", "安(an)", "社區(an)", "區 (qū)", "社區(qūū)", "(qū)", "A(qū)", "社區(qū",
+            "長(zhǎng)(cháng)x",
+        ])
     func parenthesesKept(_ input: String) {
         let expected = input == "長(zhǎng)(cháng)x" ? "長(cháng)x" : input
         #expect(TextNormalizer.field(input) == expected)

@@ -14,7 +14,8 @@ struct SeedBulletinTests {
     static let damaged: Set<String> = ["吉慶社區", "武重社區復地東湖國際鼎園臨時黨小組", "東山亭社區", "珞獅路社區"]
 
     static func seedText() throws -> String {
-        let url = try #require(Bundle.module.url(forResource: "seed-bulletin", withExtension: "txt", subdirectory: "Fixtures"))
+        let url = try #require(
+            Bundle.module.url(forResource: "seed-bulletin", withExtension: "txt", subdirectory: "Fixtures"))
         return try String(contentsOf: url, encoding: .utf8)
     }
 
@@ -71,7 +72,8 @@ struct SeedBulletinTests {
         let demo = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Sources/LaurelServer/Demo")
-        let files = try FileManager.default.contentsOfDirectory(atPath: demo.path).filter { $0.hasSuffix(".nom") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: demo.path).filter { $0.hasSuffix(".nom") }
+            .sorted()
         #expect(files.count == 10)
         let imported = try Self.importSeed()
         for (file, expected) in zip(files, imported) {

@@ -1,11 +1,15 @@
 import LaurelCore
 
 /// Parse `text` as a file called `name`; the nominations, or the refusal.
-func parse(_ text: String, as name: String = "n.nom", limits: NominationLimits = .default) -> Result<[Nomination], Refusal> {
+func parse(_ text: String, as name: String = "n.nom", limits: NominationLimits = .default) -> Result<
+    [Nomination], Refusal
+> {
     parse(bytes: Array(text.utf8), as: name, limits: limits)
 }
 
-func parse(bytes: [UInt8], as name: String = "n.nom", limits: NominationLimits = .default) -> Result<[Nomination], Refusal> {
+func parse(bytes: [UInt8], as name: String = "n.nom", limits: NominationLimits = .default) -> Result<
+    [Nomination], Refusal
+> {
     do throws(Refusal) {
         return .success(try NominationParser.parse(bytes, fileName: name, limits: limits))
     } catch {
