@@ -46,7 +46,11 @@ public enum NominationParser {
         fileName: String,
         limits: NominationLimits = .default
     ) throws(Refusal) -> [Nomination] {
-        // Implemented in Nomination+HeaderFormat.swift / Nomination+JSONFormat.swift.
-        throw Refusal(.malformedHeader, "not implemented yet")
+        let text = try NominationInput.decode(bytes, limits: limits)
+        switch NominationFormat(fileName: fileName) {
+        case .headerBlock: return try HeaderFormat.parse(text, limits: limits)
+        case .json: return try JSONFormat.parseJSON(bytes, limits: limits)
+        case .jsonLines: return try JSONFormat.parseJSONLines(bytes, limits: limits)
+        }
     }
 }
