@@ -142,3 +142,49 @@ public struct EventRecord: Sendable, Hashable, Codable {
         self.reason = reason
     }
 }
+
+/// The answer to `HELLO`: protocol version, server identity, what it can do, and who the caller is.
+public struct HelloRecord: Sendable, Hashable, Codable {
+    /// Limits the server enforces on requests.
+    public struct Limits: Sendable, Hashable, Codable {
+        /// Longest request line in bytes, without its line end.
+        public var maxLine: Int
+        /// Largest `SUBMIT` payload in bytes.
+        public var maxSubmit: Int
+        /// Creates limits.
+        public init(maxLine: Int, maxSubmit: Int) {
+            self.maxLine = maxLine
+            self.maxSubmit = maxSubmit
+        }
+        enum CodingKeys: String, CodingKey {
+            case maxLine = "max_line"
+            case maxSubmit = "max_submit"
+        }
+    }
+
+    /// The protocol version; this document describes version 1.
+    public var `protocol`: Int
+    /// `laureld/<version>`.
+    public var server: String
+    /// The verbs this server answers.
+    public var capabilities: [String]
+    /// Limits the server enforces.
+    public var limits: Limits
+    /// The caller's role: `admin`, `reviewer`, `submitter` or `reader`.
+    public var role: String
+    /// The caller's uid, as the server saw it (`SO_PEERCRED`).
+    public var uid: Int
+    /// The caller's user name, as the server resolved it.
+    public var user: String
+
+    /// Creates a record.
+    public init(protocol: Int, server: String, capabilities: [String], limits: Limits, role: String, uid: Int, user: String) {
+        self.protocol = `protocol`
+        self.server = server
+        self.capabilities = capabilities
+        self.limits = limits
+        self.role = role
+        self.uid = uid
+        self.user = user
+    }
+}
