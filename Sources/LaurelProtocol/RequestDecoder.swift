@@ -173,7 +173,8 @@ public struct RequestDecoder: NIOSingleStepByteToMessageDecoder {
         line.drop(while: { $0 == " " || $0 == "\t" }).prefix(while: { $0 != " " && $0 != "\t" })
     }
 
-    /// Whether `line` is an HTTP request line: `METHOD target HTTP/d.d` with an upper-case method.
+    /// Whether `line` is an HTTP request line: `METHOD target HTTP/d.d` with an upper-case method and a
+    /// one-word target.
     static func isHTTPRequestLine(_ line: String) -> Bool {
         var utf8 = line.utf8[...]
         if utf8.last == UInt8(ascii: "\r") { utf8.removeLast() }
@@ -184,7 +185,10 @@ public struct RequestDecoder: NIOSingleStepByteToMessageDecoder {
             (0x30...0x39).contains(tail[8])
         else { return false }
         let method = utf8.prefix(while: { $0 != 0x20 })
-        return !method.isEmpty && method.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+        guard !method.isEmpty, method.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return false }
+        // METHOD SP target SP version: the target is one non-empty word.
+        let target = utf8.dropFirst(method.count + 1).dropLast(9)
+        return !target.isEmpty && !target.contains(0x20)
     }
 }
 
