@@ -186,6 +186,16 @@ public final class LaurelClient {
     /// the subscription, or the task is cancelled. On `.stop` the subscription is ended cleanly and the
     /// connection stays usable; on cancellation the method returns and the connection should be closed.
     public func watch(award: String? = nil, _ handle: (EventRecord) async throws -> WatchAction) async throws {
+        do {
+            try await watchUntilEnd(award: award, handle)
+        } catch {
+            // Cancellation (Ctrl-C in laurelctl) ends the subscription: the connection will be closed.
+            if Task.isCancelled { return }
+            throw error
+        }
+    }
+
+    private func watchUntilEnd(award: String?, _ handle: (EventRecord) async throws -> WatchAction) async throws {
         try await write([Request(.watch, award.map { ["award=\($0)"] } ?? [])])
         let first = try await readLine()
         if let error = first.wireError { throw LaurelClientError.server(code: error.code, message: error.sentence) }
@@ -194,7 +204,7 @@ public final class LaurelClient {
         }
         var stopping = false
         while true {
-            guard let line = try await readLineUnlessCancelled() else { return }
+            let line = try await readLine()
             if !line.more {
                 if let error = line.wireError { throw LaurelClientError.server(code: error.code, message: error.sentence) }
                 return
@@ -251,16 +261,6 @@ public final class LaurelClient {
         }
         guard let line else { throw .connectionClosed(socketPath: socketPath) }
         return line
-    }
-
-    /// Like ``readLine()``, but `nil` when the read ended because the task was cancelled.
-    private func readLineUnlessCancelled() async throws -> ReplyLine? {
-        do {
-            return try await readLine()
-        } catch {
-            if Task.isCancelled { return nil }
-            throw error
-        }
     }
 
     private func readReply() async throws(LaurelClientError) -> Reply {
