@@ -38,6 +38,8 @@ enum Output {
             let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
             if written < 0 {
                 if errno == EINTR { continue }
+                // The reader went away (`laurelctl watch | head`): nothing more can be said, stop quietly.
+                if errno == EPIPE { _exit(0) }
                 return
             }
             bytes = bytes.dropFirst(written)
