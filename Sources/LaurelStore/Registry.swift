@@ -35,14 +35,13 @@ public final class Registry: Sendable {
         // Other processes (sqlite3, a backup) may hold the lock briefly; within the process GRDB
         // serialises writes itself.
         config.busyMode = .timeout(10)
-        config.prepareDatabase { db in
-            // WAL + FULL: a commit is fsynced before it is acknowledged, so an accepted file
-            // survives kill -9 and power loss. Ingest batches many files per commit (group commit),
-            // which is what keeps FULL affordable.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         do {
             let pool = try DatabasePool(path: path, configuration: config)
+            // WAL + FULL: a commit is fsynced before it is acknowledged, so an accepted file
+            // survives kill -9 and power loss. Ingest batches many files per commit (group commit),
+            // which is what keeps FULL affordable. Set on the pool's one writer connection after
+            // GRDB's own WAL setup, which sets NORMAL (prepareDatabase runs too early).
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try RegistrySchema.migrator.migrate(pool)
             try pool.write { db in try SearchIndex.ensureCurrent(db, logger: logger) }
             self.pool = pool
@@ -64,10 +63,19 @@ public final class Registry: Sendable {
         return try Registry(path: directory + "/registry.sqlite", logger: logger, temporaryDirectory: directory)
     }
 
+    /// Closes the database (at shutdown). Calls made afterwards fail with `internal`.
+    public func close() {
+        do {
+            try pool.close()
+        } catch {
+            logger.warning("closing the registry failed", metadata: [LogKey.path: "\(path)", LogKey.error: "\(error)"])
+        }
+    }
+
     /// Closes the database and deletes the directory made by `makeTemporary`. Does nothing to a
     /// registry opened with `init(path:logger:)` except closing it.
     public func removeTemporaryFiles() {
-        try? pool.close()
+        close()
         if let temporaryDirectory {
             try? FileManager.default.removeItem(atPath: temporaryDirectory)
         }
