@@ -52,9 +52,7 @@ extension Registry {
     /// Counts a refused file (by content hash: the same bytes refused twice count once).
     public func recordRefusal(fileName: String, contentHash: String, code: String, message: String, at: Date) throws(RegistryError) {
         try write("record a refused file") { db in
-            try db.execute(
-                sql: "INSERT INTO refusal(hash, name, code, message, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING",
-                arguments: [contentHash, fileName, code, message, storedMillis(at)])
+            try db.run("INSERT INTO refusal(hash, name, code, message, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING", [contentHash, fileName, code, message, storedMillis(at)])
         }
     }
 
@@ -67,21 +65,17 @@ extension Registry {
             return .duplicate(entryIDs: ids)
         }
         let at = storedMillis(item.receivedAt)
-        try db.execute(
-            sql: "INSERT INTO file(name, content_hash, raw, size, received_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [item.fileName, item.contentHash, Data(item.rawBytes), item.rawBytes.count, at])
+        try db.run("INSERT INTO file(name, content_hash, raw, size, received_at) VALUES (?, ?, ?, ?, ?)", [item.fileName, item.contentHash, Data(item.rawBytes), item.rawBytes.count, at])
         let fileSeq = db.lastInsertedRowID
         var ids: [String] = []
         ids.reserveCapacity(item.nominations.count)
         for (index, nomination) in item.nominations.enumerated() {
             let (entrySeq, id) = try attach(nomination, item: item, at: at, db)
-            try db.execute(
-                sql: """
+            try db.run("""
                     INSERT INTO nomination(entry_seq, file_seq, record_index, award, nominee, kind, cycle, region,
                         nominator, reference, contact, citation, extra, warnings, submitter_uid, received_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """, [
                     entrySeq, fileSeq, index, nomination.award, nomination.nominee, nomination.kind.rawValue,
                     nomination.cycle, nomination.region, nomination.nominator, nomination.reference,
                     nomination.contact, nomination.citation, try StoreJSON.encode(nomination.extra),
@@ -106,13 +100,11 @@ extension Registry {
             new.citation = nomination.citation
             if !nomination.region.isEmpty { new.region = nomination.region }
             let warnings = Set(try StoreJSON.decode([String].self, row["warnings"])).union(codes).sorted()
-            try db.execute(
-                sql: """
+            try db.run("""
                     UPDATE entry SET citation = ?, region = ?, region_key = ?, warnings = ?,
                         nomination_count = nomination_count + 1, updated_at = max(updated_at, ?)
                     WHERE seq = ?
-                    """,
-                arguments: [new.citation, new.region, SearchFolding.fold(new.region), try StoreJSON.encode(warnings), at, seq])
+                    """, [new.citation, new.region, SearchFolding.fold(new.region), try StoreJSON.encode(warnings), at, seq])
             if new.citation != old.citation || new.region != old.region {
                 try SearchIndex.delete(db, seq: seq, old)
                 try SearchIndex.insert(db, seq: seq, new)
@@ -120,13 +112,11 @@ extension Registry {
             return (seq, row["id"])
         }
         let id = try allocateID(for: key, db)
-        try db.execute(
-            sql: """
+        try db.run("""
                 INSERT INTO entry(id, key, award, award_key, nominee, kind, cycle, cycle_key, region, region_key,
                     status, citation, nomination_count, warnings, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
-                """,
-            arguments: [
+                """, [
                 id, key.rawValue, nomination.award, SearchFolding.fold(nomination.award), nomination.nominee,
                 nomination.kind.rawValue, nomination.cycle, SearchFolding.fold(nomination.cycle), nomination.region,
                 SearchFolding.fold(nomination.region), EntryStatus.nominated.rawValue, nomination.citation,
@@ -136,12 +126,10 @@ extension Registry {
         try SearchIndex.insert(
             db, seq: seq,
             SearchIndex.Fields(nominee: nomination.nominee, award: nomination.award, region: nomination.region, citation: nomination.citation))
-        try db.execute(
-            sql: """
+        try db.run("""
                 INSERT INTO status_change(entry_seq, at, from_status, to_status, actor_uid, actor_name, reason)
                 VALUES (?, ?, '', ?, ?, 'ingest', ?)
-                """,
-            arguments: [seq, at, EntryStatus.nominated.rawValue, item.submitterUID, "nominated in \(item.fileName)"])
+                """, [seq, at, EntryStatus.nominated.rawValue, item.submitterUID, "nominated in \(item.fileName)"])
         return (seq, id)
     }
 
@@ -153,5 +141,13 @@ extension Registry {
             if !taken { return id }
         }
         throw RegistryError(.internal, "No free entry id after 64 attempts; this is a bug, please report it.")
+    }
+}
+
+extension Database {
+    /// Executes a statement kept in GRDB's per-connection statement cache (the hot ingest path
+    /// runs the same few statements thousands of times per batch).
+    fileprivate func run(_ sql: String, _ arguments: StatementArguments) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
     }
 }

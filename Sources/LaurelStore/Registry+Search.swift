@@ -23,7 +23,9 @@ extension Registry {
         let limit = max(0, limit)
         let offset = max(0, offset)
         return try read("search") { db in
-            let join = conditions.isEmpty ? "" : " JOIN entry e ON e.seq = entry_fts.rowid"
+            // CROSS JOIN pins the FTS table as the outer loop. Left to itself the planner may drive from
+            // a filter index and re-run the MATCH once per entry, which costs seconds.
+            let join = conditions.isEmpty ? "" : " CROSS JOIN entry e ON e.seq = entry_fts.rowid"
             let total =
                 try Int.fetchOne(
                     db, sql: "SELECT count(*) FROM entry_fts\(join) WHERE entry_fts MATCH ?\(conditions)",
@@ -63,7 +65,7 @@ extension Registry {
                 let rows = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT \(EntrySQL.columns) FROM entry_fts JOIN entry e ON e.seq = entry_fts.rowid
+                        SELECT \(EntrySQL.columns) FROM entry_fts CROSS JOIN entry e ON e.seq = entry_fts.rowid
                         WHERE entry_fts MATCH ?\(conditions)\(excluded)
                         ORDER BY entry_fts.rowid DESC LIMIT ? OFFSET ?
                         """,

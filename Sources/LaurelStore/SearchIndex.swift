@@ -18,18 +18,17 @@ enum SearchIndex {
     }
 
     static func insert(_ db: Database, seq: Int64, _ fields: Fields) throws {
-        try db.execute(
-            sql: "INSERT INTO entry_fts(rowid, nominee, award, region, citation) VALUES (?, ?, ?, ?, ?)",
-            arguments: [
+        try db.cachedStatement(sql: "INSERT INTO entry_fts(rowid, nominee, award, region, citation) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [
                 seq, SearchTokens.indexText(fields.nominee), SearchTokens.indexText(fields.award),
                 SearchTokens.indexText(fields.region), SearchTokens.indexText(fields.citation),
             ])
     }
 
     static func delete(_ db: Database, seq: Int64, _ fields: Fields) throws {
-        try db.execute(
-            sql: "INSERT INTO entry_fts(entry_fts, rowid, nominee, award, region, citation) VALUES ('delete', ?, ?, ?, ?, ?)",
-            arguments: [
+        try db.cachedStatement(
+            sql: "INSERT INTO entry_fts(entry_fts, rowid, nominee, award, region, citation) VALUES ('delete', ?, ?, ?, ?, ?)"
+        ).execute(arguments: [
                 seq, SearchTokens.indexText(fields.nominee), SearchTokens.indexText(fields.award),
                 SearchTokens.indexText(fields.region), SearchTokens.indexText(fields.citation),
             ])
