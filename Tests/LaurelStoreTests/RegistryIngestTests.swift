@@ -214,3 +214,28 @@ struct RegistryDurabilityTests {
         }
     }
 }
+
+@Suite("Registry storage full")
+struct RegistryStorageFullTests {
+    @Test("a full disk is storage_full with an actionable sentence, and the batch leaves nothing behind")
+    func storageFull() throws {
+        try withRegistry { registry in
+            _ = try registry.ingest([item("a.txt", [nomination("葉莉")])])
+            // Simulate a full disk: SQLite reports SQLITE_FULL once the page limit is reached.
+            try registry.pool.writeWithoutTransaction { db in
+                let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+                try db.execute(sql: "PRAGMA max_page_count = \(pages + 2)")
+            }
+            let big = item("big.txt", [nomination("楊杰")], bytes: String(repeating: "x", count: 1 << 20))
+            do throws(RegistryError) {
+                _ = try registry.ingest([item("b.txt", [nomination("珞")]), big])
+                Issue.record("a write past the page limit succeeded")
+            } catch {
+                #expect(error.code == RegistryError.storageFullCode)
+                #expect(error.description.contains("full"))
+                #expect(!error.description.contains("SQLite"))
+            }
+            #expect(try registry.stats() == RegistryStats(entries: 1, nominations: 1, files: 1, rejectedFiles: 0))
+        }
+    }
+}
