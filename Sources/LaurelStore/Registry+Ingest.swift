@@ -126,6 +126,7 @@ extension Registry {
         try SearchIndex.insert(
             db, seq: seq,
             SearchIndex.Fields(nominee: nomination.nominee, award: nomination.award, region: nomination.region, citation: nomination.citation))
+        try SearchIndex.insertNominee(db, seq: seq, nominee: nomination.nominee)
         try db.run("""
                 INSERT INTO status_change(entry_seq, at, from_status, to_status, actor_uid, actor_name, reason)
                 VALUES (?, ?, '', ?, ?, 'ingest', ?)

@@ -9,8 +9,8 @@ extension Registry {
     /// Full-text search over nominee, award, region and citation (see `SearchQuery`).
     ///
     /// Ranking, in two tiers, with bounded cost:
-    /// 1. entries whose nominee matches every term: the newest `nomineeTierCap` of them, ordered by
-    ///    bm25 (best first), ties newest first;
+    /// 1. entries whose nominee matches every term (read from the small nominee-only index): the
+    ///    newest `nomineeTierCap` of them, ordered by bm25 (best first), ties newest first;
     /// 2. every other match, newest first (`ORDER BY rowid DESC`: SQLite walks the doclists
     ///    backwards and stops after `offset + limit` rows).
     ///
@@ -33,13 +33,14 @@ extension Registry {
             guard total > 0, limit > 0 else { return Page(items: [], total: total) }
 
             // Tier 1: nominee matches, newest `nomineeTierCap`, ranked by bm25.
+            let nomineeJoin = conditions.isEmpty ? "" : " CROSS JOIN entry e ON e.seq = nominee_fts.rowid"
             let ranked = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT entry_fts.rowid AS seq, bm25(entry_fts) AS score FROM entry_fts\(join)
-                    WHERE entry_fts MATCH ?\(conditions) ORDER BY entry_fts.rowid DESC LIMIT ?
+                    SELECT nominee_fts.rowid AS seq, bm25(nominee_fts) AS score FROM nominee_fts\(nomineeJoin)
+                    WHERE nominee_fts MATCH ?\(conditions) ORDER BY nominee_fts.rowid DESC LIMIT ?
                     """,
-                arguments: [query.nomineeExpression] + filterArguments + [Self.nomineeTierCap]
+                arguments: [query.matchExpression] + filterArguments + [Self.nomineeTierCap]
             ).map { (seq: $0["seq"] as Int64, score: $0["score"] as Double) }
                 .sorted { $0.score != $1.score ? $0.score < $1.score : $0.seq > $1.seq }
                 .map(\.seq)

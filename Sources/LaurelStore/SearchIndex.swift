@@ -2,7 +2,7 @@ import GRDB
 import LaurelCore
 import Logging
 
-/// Maintains `entry_fts`, the contentless FTS5 index, inside the caller's transaction.
+/// Maintains `entry_fts` and `nominee_fts`, the contentless FTS5 indexes, inside the caller's transaction.
 ///
 /// Contentless tables cannot be updated in place: to change a row we issue FTS5's `delete` command
 /// with exactly the token text that was inserted, recomputed from the entry's stored display
@@ -23,6 +23,12 @@ enum SearchIndex {
                 seq, SearchTokens.indexText(fields.nominee), SearchTokens.indexText(fields.award),
                 SearchTokens.indexText(fields.region), SearchTokens.indexText(fields.citation),
             ])
+    }
+
+    /// The nominee-only index; an entry's nominee never changes, so it is written once.
+    static func insertNominee(_ db: Database, seq: Int64, nominee: String) throws {
+        try db.cachedStatement(sql: "INSERT INTO nominee_fts(rowid, nominee) VALUES (?, ?)")
+            .execute(arguments: [seq, SearchTokens.indexText(nominee)])
     }
 
     static func delete(_ db: Database, seq: Int64, _ fields: Fields) throws {
@@ -51,11 +57,13 @@ enum SearchIndex {
             logger.notice("rebuilding the search index (folding changed)", metadata: [LogKey.count: "\(entries)"])
         }
         try db.execute(sql: "INSERT INTO entry_fts(entry_fts) VALUES ('delete-all')")
+        try db.execute(sql: "INSERT INTO nominee_fts(nominee_fts) VALUES ('delete-all')")
         let rows = try Row.fetchCursor(db, sql: "SELECT seq, nominee, award, region, citation FROM entry")
         while let row = try rows.next() {
             try insert(
                 db, seq: row["seq"],
                 Fields(nominee: row["nominee"], award: row["award"], region: row["region"], citation: row["citation"]))
+            try insertNominee(db, seq: row["seq"], nominee: row["nominee"])
         }
         try db.execute(
             sql: "INSERT INTO meta(key, value) VALUES ('search_fingerprint', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

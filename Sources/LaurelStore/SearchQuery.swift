@@ -13,11 +13,8 @@ import LaurelCore
 /// Every token is quoted, so no user input can reach FTS5 syntax; a query with nothing
 /// searchable compiles to `nil` (an empty result, not an error).
 public struct SearchQuery: Sendable, Hashable {
-    /// The expression over all indexed columns.
+    /// The expression (for `entry_fts` over all its columns, and for `nominee_fts`).
     public let matchExpression: String
-
-    /// The same expression restricted to the nominee column (the first ranking tier).
-    public var nomineeExpression: String { "{nominee} : (\(matchExpression))" }
 
     /// Compiles `text`; `nil` when it holds nothing searchable.
     public init?(_ text: String) {

@@ -101,6 +101,12 @@ struct SearchMeasurement {
                 }
                 times.append(Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000)
             }
+            let countOnly = try clock.measure {
+                _ = try registry.pool.read { db in
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM entry_fts WHERE entry_fts MATCH ?", arguments: [SearchQuery(query)!.matchExpression])
+                }
+            }
+            print(String(format: "MEASURE   count(*) alone for %@: %.2f ms", query, Double(countOnly.components.attoseconds) / 1e15))
             let filtered = try clock.measure { _ = try registry.search(query, filter: EntryFilter(award: "社區服務獎"), limit: 20, offset: 0) }
             let deep = try clock.measure { _ = try registry.search(query, filter: .none, limit: 20, offset: 1000) }
             print(

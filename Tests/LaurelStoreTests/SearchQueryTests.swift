@@ -33,11 +33,6 @@ struct SearchQueryTests {
         #expect(SearchQuery("abc葉莉")?.matchExpression == #""abc"* AND "葉莉""#)
     }
 
-    @Test("nominee tier restricts the whole expression to the nominee column")
-    func nomineeExpression() {
-        #expect(SearchQuery("葉莉 x")?.nomineeExpression == #"{nominee} : ("葉莉" AND "x"*)"#)
-    }
-
     @Test(
         "FTS5 syntax in user input is never passed through",
         arguments: [#"葉莉" OR "x"#, "NEAR(a b)", "a*", "{nominee}: x", "-x", "a AND b", "^x", "x:y"])
