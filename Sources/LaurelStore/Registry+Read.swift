@@ -11,7 +11,7 @@ extension Registry {
     }
 
     /// Entries, newest first, with the total matching `filter`.
-    public func list(filter: EntryFilter = .none, limit: Int, offset: Int = 0) throws(RegistryError) -> Page<EntryRow> {
+    public func list(filter: EntryFilter = .all, limit: Int, offset: Int = 0) throws(RegistryError) -> Page<EntryRow> {
         let (conditions, arguments) = EntrySQL.conditions(filter)
         return try read("list entries") { db in
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM entry e WHERE 1\(conditions)", arguments: arguments) ?? 0
@@ -94,7 +94,7 @@ extension Registry {
     /// Streams the entries matching `filter`, oldest first, `chunk` at a time, by keyset (each
     /// chunk is one short read; nothing is held between chunks and memory stays bounded).
     /// Entries added while exporting may or may not be included.
-    public func export(filter: EntryFilter = .none, chunk: Int = 500, _ body: ([EntryRow]) throws -> Void) throws {
+    public func export(filter: EntryFilter = .all, chunk: Int = 500, _ body: ([EntryRow]) throws -> Void) throws {
         let (conditions, arguments) = EntrySQL.conditions(filter)
         let size = max(1, chunk)
         var after: Int64 = 0

@@ -17,7 +17,7 @@ extension Registry {
     /// `total` is `count(*)` over the match (plus the filter): it visits every match, so it is
     /// the one cost that grows with a term's frequency (a few ms per 100k matches).
     /// A query with nothing searchable returns an empty page.
-    public func search(_ text: String, filter: EntryFilter = .none, limit: Int, offset: Int = 0) throws(RegistryError) -> Page<EntryRow> {
+    public func search(_ text: String, filter: EntryFilter = .all, limit: Int, offset: Int = 0) throws(RegistryError) -> Page<EntryRow> {
         guard let query = SearchQuery(text) else { return Page(items: [], total: 0) }
         let (conditions, filterArguments) = EntrySQL.conditions(filter)
         let limit = max(0, limit)

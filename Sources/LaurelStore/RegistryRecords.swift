@@ -54,8 +54,8 @@ public struct EntryFilter: Sendable, Hashable {
         self.region = region
     }
 
-    /// No restriction.
-    public static let none = EntryFilter()
+    /// No restriction: all entries.
+    public static let all = EntryFilter()
 }
 
 /// One page of results and the total number of results across all pages.

@@ -144,7 +144,7 @@ struct RegistryIngestTests {
         try withRegistry { registry in
             _ = try registry.ingest((0..<7).map { i in item("\(i).txt", [nomination("人\(i)", award: i < 3 ? "Prize A" : "prize a")]) })
             _ = try registry.ingest([item("b.txt", [nomination("人b", award: "B")])])
-            let page = try registry.list(filter: .none, limit: 3, offset: 0)
+            let page = try registry.list(filter: .all, limit: 3, offset: 0)
             #expect(page.total == 8)
             #expect(page.items.map(\.nominee) == ["人b", "人6", "人5"])
             #expect(try registry.awards() == [AwardCount(award: "B", entries: 1), AwardCount(award: "Prize A", entries: 7)])
@@ -237,5 +237,50 @@ struct RegistryStorageFullTests {
             }
             #expect(try registry.stats() == RegistryStats(entries: 1, nominations: 1, files: 1, rejectedFiles: 0))
         }
+    }
+}
+
+@Suite("Registry search index upkeep and concurrency")
+struct RegistryIndexUpkeepTests {
+    @Test("a stale index fingerprint rebuilds the search index at open")
+    func rebuildOnFingerprintChange() throws {
+        let first = try Registry.makeTemporary()
+        defer { first.removeTemporaryFiles() }
+        _ = try first.ingest([item("a.txt", [nomination("葉莉", citation: "長期照顧長者")])])
+        // Pretend the index was built by another fold: empty it and change the fingerprint.
+        try first.pool.write { db in
+            try db.execute(sql: "INSERT INTO entry_fts(entry_fts) VALUES ('delete-all')")
+            try db.execute(sql: "INSERT INTO nominee_fts(nominee_fts) VALUES ('delete-all')")
+            try db.execute(sql: "UPDATE meta SET value = 'stale' WHERE key = 'search_fingerprint'")
+        }
+        #expect(try first.nominees("照顧").isEmpty)
+        first.close()
+        let again = try Registry(path: first.path, logger: .init(label: "test"))
+        defer { again.close() }
+        #expect(try again.nominees("照顧") == ["葉莉"])
+        #expect(try again.nominees("葉莉") == ["葉莉"])
+    }
+
+    @Test("searches run concurrently with an ingest and see whole batches only")
+    func concurrentReads() async throws {
+        let registry = try Registry.makeTemporary()
+        defer { registry.removeTemporaryFiles() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for batch in 0..<10 {
+                    _ = try registry.ingest((0..<50).map { i in item("\(batch)-\(i).txt", [nomination("隊員\(batch)-\(i)", citation: "清潔")]) })
+                }
+            }
+            for _ in 0..<3 {
+                group.addTask {
+                    for _ in 0..<20 {
+                        let total = try registry.search("清潔", filter: .all, limit: 5, offset: 0).total
+                        #expect(total % 50 == 0, "a search saw a partial batch: \(total)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try registry.stats().entries == 500)
     }
 }

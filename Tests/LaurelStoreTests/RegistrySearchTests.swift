@@ -127,9 +127,9 @@ struct RegistrySearchTests {
         defer { registry.removeTemporaryFiles() }
         do {
             for input in [#"葉莉" OR "楊杰"#, "NEAR(葉莉 楊杰)", "*", "{award}: 獎", "-楊杰", "\"", "AND", "，。", ""] {
-                _ = try registry.search(input, filter: .none, limit: 10, offset: 0)
+                _ = try registry.search(input, filter: .all, limit: 10, offset: 0)
             }
-            #expect(try registry.search("，。", filter: .none, limit: 10, offset: 0) == Page(items: [], total: 0))
+            #expect(try registry.search("，。", filter: .all, limit: 10, offset: 0) == Page(items: [], total: 0))
         }
     }
 
@@ -166,7 +166,7 @@ struct RegistrySearchTests {
             _ = try registry.ingest(items)
             var seen: [String] = []
             for offset in stride(from: 0, to: 30, by: 10) {
-                let page = try registry.search("清潔", filter: .none, limit: 10, offset: offset)
+                let page = try registry.search("清潔", filter: .all, limit: 10, offset: offset)
                 #expect(page.total == 25)
                 seen += page.items.map(\.nominee)
             }
@@ -182,8 +182,8 @@ struct RegistrySearchTests {
             _ = try registry.ingest([item("1.txt", [nomination("葉莉", citation: "照顧長者")])])
             _ = try registry.ingest((0..<5).map { i in item("n\(i).txt", [nomination("鄰居\(i)", citation: "與葉莉一起照顧長者")]) })
             #expect(try registry.nominees("葉莉").first == "葉莉")
-            let first = try registry.search("葉莉", filter: .none, limit: 2, offset: 0)
-            let second = try registry.search("葉莉", filter: .none, limit: 2, offset: 2)
+            let first = try registry.search("葉莉", filter: .all, limit: 2, offset: 0)
+            let second = try registry.search("葉莉", filter: .all, limit: 2, offset: 2)
             #expect(first.total == 6)
             #expect(first.items.map(\.nominee) == ["葉莉", "鄰居4"])
             #expect(second.items.map(\.nominee) == ["鄰居3", "鄰居2"])
@@ -199,7 +199,7 @@ struct RegistrySearchTests {
             #expect(try registry.nominees("舊區").isEmpty)
             #expect(try registry.nominees("全新") == ["葉莉"])
             #expect(try registry.nominees("新區") == ["葉莉"])
-            #expect(try registry.search("葉莉", filter: .none, limit: 5, offset: 0).total == 1)
+            #expect(try registry.search("葉莉", filter: .all, limit: 5, offset: 0).total == 1)
             // The index agrees with the table: FTS5's own consistency check.
             try registry.pool.write { db in try db.execute(sql: "INSERT INTO entry_fts(entry_fts, rank) VALUES ('integrity-check', 1)") }
         }

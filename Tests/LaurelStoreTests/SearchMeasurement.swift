@@ -95,7 +95,7 @@ struct SearchMeasurement {
             var page: [EntryRow] = []
             for _ in 0..<5 {
                 let d = try clock.measure {
-                    let result = try registry.search(query, filter: .none, limit: 20, offset: 0)
+                    let result = try registry.search(query, filter: .all, limit: 20, offset: 0)
                     total = result.total
                     page = result.items
                 }
@@ -107,8 +107,29 @@ struct SearchMeasurement {
                 }
             }
             print(String(format: "MEASURE   count(*) alone for %@: %.2f ms", query, Double(countOnly.components.attoseconds) / 1e15))
+            let expression = SearchQuery(query)!.matchExpression
+            let crossCount = try clock.measure {
+                _ = try registry.pool.read { db in
+                    try Int.fetchOne(
+                        db,
+                        sql: "SELECT count(*) FROM entry_fts CROSS JOIN entry e ON e.seq = entry_fts.rowid WHERE entry_fts MATCH ? AND e.award_key = ?",
+                        arguments: [expression, "社區服務獎"])
+                }
+            }
+            let inCount = try clock.measure {
+                _ = try registry.pool.read { db in
+                    try Int.fetchOne(
+                        db,
+                        sql: "SELECT count(*) FROM entry e WHERE e.award_key = ? AND e.seq IN (SELECT rowid FROM entry_fts WHERE entry_fts MATCH ?)",
+                        arguments: ["社區服務獎", expression])
+                }
+            }
+            print(
+                String(
+                    format: "MEASURE   filtered count: cross join %.2f ms, IN subquery %.2f ms", Double(crossCount.components.attoseconds) / 1e15,
+                    Double(inCount.components.attoseconds) / 1e15))
             let filtered = try clock.measure { _ = try registry.search(query, filter: EntryFilter(award: "社區服務獎"), limit: 20, offset: 0) }
-            let deep = try clock.measure { _ = try registry.search(query, filter: .none, limit: 20, offset: 1000) }
+            let deep = try clock.measure { _ = try registry.search(query, filter: .all, limit: 20, offset: 1000) }
             print(
                 String(
                     format: "MEASURE search %@: total %d, page %d, median %.2f ms (min %.2f), with award filter %.2f ms, offset 1000 %.2f ms",

@@ -67,7 +67,7 @@ extension Registry.IngestOutcome {
 
 extension Registry {
     /// Nominees of a search's page, in order.
-    func nominees(_ query: String, filter: EntryFilter = .none, limit: Int = 50, offset: Int = 0) throws -> [String] {
+    func nominees(_ query: String, filter: EntryFilter = .all, limit: Int = 50, offset: Int = 0) throws -> [String] {
         try search(query, filter: filter, limit: limit, offset: offset).items.map(\.nominee)
     }
 }
