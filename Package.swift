@@ -122,6 +122,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "LaurelClientTests",
+            dependencies: [
+                "LaurelClient", "LaurelProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // Subprocess tests of the built binaries (laureld, laurelctl, laurel-bench).
         .testTarget(name: "LaurelBinaryTests", dependencies: ["LaurelProtocol"], swiftSettings: strict),
     ]

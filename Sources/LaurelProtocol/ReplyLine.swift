@@ -1,18 +1,24 @@
 /// One line of a reply. Every line says whether more lines of the same reply follow:
 /// `OK-…` / `EVT-…` (more follow) and `OK …` / `ERR …` (the last line), as SMTP's `250-`/`250 `.
 public struct ReplyLine: Sendable, Hashable {
+    /// The first word of a reply line.
     public enum Status: String, Sendable, Hashable {
+        /// `OK`: a record, a line of output, or success.
         case ok = "OK"
+        /// `ERR`: the request failed; always a last line `ERR <CODE> <sentence>`.
         case err = "ERR"
+        /// `EVT`: an event of a `WATCH` subscription.
         case event = "EVT"
     }
 
+    /// `OK`, `ERR` or `EVT`.
     public var status: Status
     /// `true` when more lines of this reply follow.
     public var more: Bool
     /// The rest of the line (a JSON object for record lines), without the line end.
     public var text: String
 
+    /// Creates a line; `text` must not hold CR or LF.
     public init(_ status: Status, more: Bool, _ text: String) {
         self.status = status
         self.more = more
