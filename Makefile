@@ -5,6 +5,9 @@
 #   make install SKIP_BUILD=1 install binaries already built in .build/release (CI)
 #   make uninstall            remove what install put in place (not state, spool or an edited config)
 #   make verify-units         systemd-analyze verify + security of the units
+#   make deps                 install the Debian packages the build needs (apt-get; root or sudo)
+#   make demo                 build and run laureld on its embedded demo (the seed's ten teams)
+#   make test                 the whole test suite (what CI runs)
 #
 # Honours DESTDIR and PREFIX (default /usr/local). Units go to $(PREFIX)/lib/systemd/system, which
 # systemd searches for PREFIX=/usr/local and /usr; for another PREFIX set UNITDIR=/etc/systemd/system
@@ -30,7 +33,29 @@ UNITS       := laureld.socket laureld.service
 INSTALL     ?= install
 SED_UNIT     = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@DOCDIR@|$(DOCDIR)|g'
 
-.PHONY: all build install uninstall verify-units clean
+.PHONY: all build install uninstall verify-units clean deps demo test
+
+# Debian packages the build and the tests need; installed only when missing.
+DEB_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config systemd
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+# The embedded demo: per-user state, socket and spool; the seed bulletin's ten teams loaded.
+demo: deps
+	$(SWIFT) build --product laurelctl
+	$(SWIFT) build --product laureld
+	.build/debug/laureld --demo
+
+# The whole suite: pure, channel-level, in-process daemon and binary tiers (swift test), the
+# systemd system test (root only: it boots systemd in a private namespace) and a short fuzz run.
+test: deps
+	bash .ci/test-suite.sh
 
 all: build
 

@@ -102,14 +102,14 @@ struct Laureld: AsyncParsableCommand {
         do {
             try await runtime.run {
                 if isDemo {
-                    print("""
+                    FileHandle.standardOutput.write(Data("""
                         laureld demo is ready: the seed bulletin's ten teams are loaded.
                           query it:   export LAUREL_SOCKET=\(socketPath)
                                       swift run laurelctl search 葉莉
                           drop files: \(dropPath)/new/   (write in tmp/ first, then rename)
                           stop it:    Ctrl-C
-                        """)
-                    fflush(stdout)
+
+                        """.utf8))
                 }
             }
         } catch let error as LaureldRuntime.StartupError {

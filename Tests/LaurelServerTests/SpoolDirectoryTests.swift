@@ -20,7 +20,7 @@ struct SpoolDirectoryTests {
         let (dir, spool) = try makeSpool()
         defer { dir.remove() }
         try spool.publish(name: "a.nom", bytes: Array("x".utf8))
-        FileManager.default.createFile(atPath: spool.new + "/.half-written", contents: Data("y".utf8))
+        _ = FileManager.default.createFile(atPath: spool.new + "/.half-written", contents: Data("y".utf8))
         #expect(try spool.scanNew() == ["a.nom"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: spool.tmp).isEmpty)
     }
@@ -43,7 +43,7 @@ struct SpoolDirectoryTests {
         let (dir, spool) = try makeSpool()
         defer { dir.remove() }
         dir.write("secret", "do not read")
-        #expect(symlink(dir.path + "/secret", spool.new + "/link.nom") == 0)
+        #expect(Glibc.symlink(dir.path + "/secret", spool.new + "/link.nom") == 0)
         guard case .refused(let refusal) = spool.read("link.nom", maxBytes: 100) else {
             Issue.record("expected a refusal")
             return
@@ -128,8 +128,8 @@ struct SpoolDirectoryTests {
     func sweep() throws {
         let (dir, spool) = try makeSpool()
         defer { dir.remove() }
-        FileManager.default.createFile(atPath: spool.tmp + "/old", contents: Data())
-        FileManager.default.createFile(atPath: spool.tmp + "/fresh", contents: Data())
+        _ = FileManager.default.createFile(atPath: spool.tmp + "/old", contents: Data())
+        _ = FileManager.default.createFile(atPath: spool.tmp + "/fresh", contents: Data())
         var times = [timespec(tv_sec: 1000, tv_nsec: 0), timespec(tv_sec: 1000, tv_nsec: 0)]
         #expect(utimensat(AT_FDCWD, spool.tmp + "/old", &times, 0) == 0)
         #expect(spool.sweepTmp(maxAgeSeconds: 36 * 3600) == 1)

@@ -12,7 +12,7 @@ struct TemporaryDirectory {
         var template = Array("/tmp/lrl-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         precondition(made != nil, "mkdtemp failed")
-        path = String(cString: template)
+        path = String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     func remove() {
@@ -20,7 +20,7 @@ struct TemporaryDirectory {
     }
 
     func write(_ relative: String, _ text: String) {
-        FileManager.default.createFile(atPath: path + "/" + relative, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: path + "/" + relative, contents: Data(text.utf8))
     }
 }
 

@@ -92,7 +92,21 @@ public struct LaureldRuntime: Sendable {
 
         let pool = NIOThreadPool(numberOfThreads: 4)
         pool.start()
-        defer { try? pool.syncShutdownGracefully() }
+        do {
+            try await runServices(
+                settings: settings, registry: registry, spool: spool, pool: pool, notifier: notifier, onReady: onReady)
+        } catch {
+            try? await pool.shutdownGracefully()
+            throw error
+        }
+        try? await pool.shutdownGracefully()
+    }
+
+    private func runServices(
+        settings: LaureldSettings, registry: Registry, spool: SpoolDirectory, pool: NIOThreadPool,
+        notifier: SystemdNotifier, onReady: @escaping @Sendable () -> Void
+    ) async throws {
+        let logger = self.logger
 
         let events = EventHub()
         let limits = NominationLimits(maxFileBytes: settings.spool.maxFileBytes)

@@ -1,3 +1,5 @@
+import Foundation
+import LaurelCore
 import LaurelProtocol
 import LaurelStore
 

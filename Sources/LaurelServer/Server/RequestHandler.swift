@@ -56,7 +56,7 @@ public struct RequestHandler: Sendable {
     public func handle(_ request: Request, peer: Peer, write: ([ReplyLine]) async throws -> Void) async throws {
         let needed = Role.required(for: request.verb)
         guard Verb.all.contains(request.verb) else {
-            try await write([.error(.unknownVerb, "unknown verb \"\(WireText.excerpt(request.verb.rawValue))\"; send HELLO for the list of verbs")])
+            try await write([.error(.unknownVerb, "unknown verb \(WireText.excerpt(request.verb.rawValue)); send HELLO for the list of verbs")])
             return
         }
         guard peer.roles.contains(needed) else {
@@ -69,7 +69,7 @@ public struct RequestHandler: Sendable {
             try await write([.error(error.code, error.sentence)])
         } catch let error as RegistryError {
             logger.error("registry error", metadata: [LogKey.reason: "\(error)"])
-            try await write([.error(error.isStorageFull ? .busy : .internal, error.description)])
+            try await write([.error(error.code == RegistryError.storageFullCode ? .busy : .internal, error.description)])
         } catch is NIOThreadPoolError.ThreadPoolInactive {
             try await write([.error(.busy, "the daemon is shutting down")])
         }
@@ -92,7 +92,7 @@ public struct RequestHandler: Sendable {
         case .hello:
             let hello = HelloRecord(
                 protocol: 1, server: Self.serverVersion, capabilities: Verb.all.map(\.rawValue),
-                limits: ["max_line": limits.maxLine, "max_submit": limits.maxSubmit],
+                limits: .init(maxLine: limits.maxLine, maxSubmit: limits.maxSubmit),
                 role: peer.primaryRole.rawValue, uid: Int(peer.uid), user: peer.userName)
             try await write([.record(hello), ReplyLine(.ok, more: false, "HELLO")])
         case .stats:
@@ -131,7 +131,7 @@ public struct RequestHandler: Sendable {
                 ReplyLine.record(
                     HistoryRecord(
                         at: Timestamp.string(change.at), from: change.from?.rawValue ?? "", to: change.to.rawValue,
-                        actorUID: change.actorUID, actor: change.actorName, reason: change.reason))
+                        actorUID: change.actorUID ?? -1, actor: change.actorName, reason: change.reason))
             }
             try await write(lines + [ReplyLine(.ok, more: false, "count=\(changes.count)")])
         case .submit:
@@ -180,15 +180,25 @@ public struct RequestHandler: Sendable {
         let registry = self.registry
         var writer = ExportWriter(format: format)
         try await write(writer.header().map { ReplyLine(.ok, more: true, $0) })
-        var after: String? = nil
+        // The Markdown bulletin groups by award: export award by award.
+        var filters = [filter]
+        if format == .md, filter.award == nil {
+            filters = try await db { try registry.awards() }.map { award in
+                var f = filter
+                f.award = award.award
+                return f
+            }
+        }
         var count = 0
-        while true {
-            let page = try await db { try registry.exportPage(filter: filter, after: after, limit: 500) }
-            if page.isEmpty { break }
-            count += page.count
-            after = page.last?.id
-            try await write(page.flatMap { writer.lines(for: $0) }.map { ReplyLine(.ok, more: true, $0) })
-            if page.count < 500 { break }
+        for pageFilter in filters {
+            var after: Int64? = 0
+            while let cursor = after {
+                let page = try await db { try registry.exportPage(filter: pageFilter, after: cursor, limit: 500) }
+                count += page.rows.count
+                after = page.next
+                let lines = page.rows.flatMap { writer.lines(for: $0) }
+                if !lines.isEmpty { try await write(lines.map { ReplyLine(.ok, more: true, $0) }) }
+            }
         }
         try await write(writer.footer().map { ReplyLine(.ok, more: true, $0) } + [ReplyLine(.ok, more: false, "count=\(count)")])
     }
@@ -206,7 +216,7 @@ public struct RequestHandler: Sendable {
         filter.region = options["region"]
         if let status = options["status"] {
             guard let s = EntryStatus(wireName: status) else {
-                throw RequestError(.badRequest, "unknown status \"\(WireText.excerpt(status))\"; one of \(EntryStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw RequestError(.badRequest, "unknown status \(WireText.excerpt(status)); one of \(EntryStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             filter.status = s
         }
@@ -251,7 +261,7 @@ struct RequestError: Error {
         self.sentence = sentence
     }
     static func notFound(_ id: String) -> RequestError {
-        RequestError(.notFound, "no entry with id \"\(WireText.excerpt(id))\"")
+        RequestError(.notFound, "no entry with id \(WireText.excerpt(id))")
     }
 }
 

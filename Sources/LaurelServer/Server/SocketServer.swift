@@ -182,11 +182,11 @@ public final class SocketServer: Service, Sendable {
     }
 
     private func serve(_ connection: NIOAsyncChannel<RequestFrame, ReplyLine>) async {
+        let handler = self.handler
         let credentials = await PeerCredentials.read(connection.channel)
         let peer = credentials.map { handler.policy.peer(uid: $0.uid, gid: $0.gid, pid: $0.pid) }
             ?? Peer(uid: UInt32.max, gid: UInt32.max, pid: 0, userName: "unknown", roles: [.none])
         let channel = connection.channel
-        let handler = self.handler
         do {
             try await connection.executeThenClose { inbound, outbound in
                 // The only child task is a running WATCH subscription's event forwarder.

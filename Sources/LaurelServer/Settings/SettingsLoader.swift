@@ -33,14 +33,14 @@ public enum SettingsLoader {
             throw ConfigError(file: file, key: nil, reason: "not valid TOML")
         }
         var settings = base
-        var reader = TableReader(file: file)
         for section in table.keys {
             guard let sub = table[section]?.table else {
                 throw ConfigError(file: file, key: section, reason: "expected a [\(section)] table; every key belongs to a section: daemon, spool, limits or roles")
             }
             switch section {
             case "daemon":
-                try reader.read(sub, section) { (key, value) throws(ConfigError) in
+                let reader = TableReader(file: file, section: section)
+                try reader.read(sub) { (key, value) throws(ConfigError) in
                     switch key {
                     case "socket": settings.daemon.socket = try reader.path(value, key)
                     case "socket_mode": settings.daemon.socketMode = try reader.mode(value, key)
@@ -50,7 +50,8 @@ public enum SettingsLoader {
                     }
                 }
             case "spool":
-                try reader.read(sub, section) { (key, value) throws(ConfigError) in
+                let reader = TableReader(file: file, section: section)
+                try reader.read(sub) { (key, value) throws(ConfigError) in
                     switch key {
                     case "drop_dir": settings.spool.dropDir = try reader.path(value, key)
                     case "keep_accepted": settings.spool.keepAccepted = try reader.bool(value, key)
@@ -62,7 +63,8 @@ public enum SettingsLoader {
                     }
                 }
             case "limits":
-                try reader.read(sub, section) { (key, value) throws(ConfigError) in
+                let reader = TableReader(file: file, section: section)
+                try reader.read(sub) { (key, value) throws(ConfigError) in
                     switch key {
                     case "max_line_bytes": settings.limits.maxLineBytes = try reader.int(value, key, 256...(16 << 20))
                     case "max_connections": settings.limits.maxConnections = try reader.int(value, key, 1...1_000_000)
@@ -73,7 +75,8 @@ public enum SettingsLoader {
                     }
                 }
             case "roles":
-                try reader.read(sub, section) { (key, value) throws(ConfigError) in
+                let reader = TableReader(file: file, section: section)
+                try reader.read(sub) { (key, value) throws(ConfigError) in
                     switch key {
                     case "reader_group": settings.roles.readerGroup = try reader.string(value, key)
                     case "submitter_group": settings.roles.submitterGroup = try reader.string(value, key)
@@ -93,10 +96,9 @@ public enum SettingsLoader {
 /// Typed access to one table, with errors that name `section.key`.
 private struct TableReader {
     let file: String
-    var section = ""
+    let section: String
 
-    mutating func read(_ table: TOMLTable, _ section: String, _ body: (String, any TOMLValueConvertible) throws(ConfigError) -> Void) throws(ConfigError) {
-        self.section = section
+    func read(_ table: TOMLTable, _ body: (String, any TOMLValueConvertible) throws(ConfigError) -> Void) throws(ConfigError) {
         for key in table.keys {
             guard let value = table[key] else { continue }
             try body(key, value)

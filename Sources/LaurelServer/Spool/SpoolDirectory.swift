@@ -88,7 +88,8 @@ public struct SpoolDirectory: Sendable {
         }
     }
 
-    /// Names in `new/` (dotfiles are never taken), at most `limit`, in directory order.
+    /// Names in `new/` (dotfiles are never taken), at most `limit`, sorted so that files are
+    /// taken in name order within one scan (timestamped names are taken oldest first).
     public func scanNew(limit: Int = .max) throws(SpoolError) -> [String] {
         guard let dir = opendir(new) else { throw SpoolError.fromErrno(new, "listing") }
         defer { closedir(dir) }
@@ -100,7 +101,7 @@ public struct SpoolDirectory: Sendable {
             if name.hasPrefix(".") { continue }
             names.append(name)
         }
-        return names
+        return names.sorted()
     }
 
     /// Read one file from `new/` without following links, without blocking on FIFOs and without

@@ -152,7 +152,7 @@ public final class SpoolService: Service, Sendable {
         guard !items.isEmpty else { return true }
         do {
             _ = try await ingestor.commit(items)
-        } catch let error as RegistryError where error.isStorageFull {
+        } catch let error as RegistryError where error.code == RegistryError.storageFullCode {
             pause("the state directory is full; files stay in new/ until space returns")
             return false
         } catch {
