@@ -121,11 +121,19 @@ extension Registry {
     public func move(
         ids: [String], to target: EntryStatus, actorUID: Int, actorName: String, reason: String, at: Date
     ) throws(RegistryError) -> [EntryRow] {
+        try moves(ids: ids, to: target, actorUID: actorUID, actorName: actorName, reason: reason, at: at).map(\.entry)
+    }
+
+    /// ``move(ids:to:actorUID:actorName:reason:at:)``, also returning each entry's status before
+    /// the move (for the `status` event a watcher sees: `from → to`).
+    public func moves(
+        ids: [String], to target: EntryStatus, actorUID: Int, actorName: String, reason: String, at: Date
+    ) throws(RegistryError) -> [EntryMove] {
         var seen = Set<String>()
         let unique = ids.filter { seen.insert($0).inserted }
         let when = storedMillis(at)
         return try write("move entries") { db in
-            var rows: [EntryRow] = []
+            var rows: [EntryMove] = []
             for id in unique {
                 guard let row = try Row.fetchOne(db, sql: "SELECT seq, status FROM entry WHERE id = ?", arguments: [id]) else {
                     throw RegistryError.notFound(id)
@@ -142,8 +150,10 @@ extension Registry {
                         """,
                     arguments: [seq, when, current.rawValue, target.rawValue, actorUID, actorName, reason])
                 rows.append(
-                    try EntrySQL.decode(
-                        Row.fetchOne(db, sql: "SELECT \(EntrySQL.columns) FROM entry e WHERE e.seq = ?", arguments: [seq])!))
+                    EntryMove(
+                        from: current,
+                        entry: try EntrySQL.decode(
+                            Row.fetchOne(db, sql: "SELECT \(EntrySQL.columns) FROM entry e WHERE e.seq = ?", arguments: [seq])!)))
             }
             return rows
         }

@@ -102,6 +102,18 @@ public struct StatusChange: Sendable, Hashable {
     }
 }
 
+/// One entry moved by ``Registry/moves(ids:to:actorUID:actorName:reason:at:)``: its status
+/// before the move, and the entry as it is after it.
+public struct EntryMove: Sendable, Hashable {
+    public var from: EntryStatus
+    public var entry: EntryRow
+
+    public init(from: EntryStatus, entry: EntryRow) {
+        self.from = from
+        self.entry = entry
+    }
+}
+
 /// One nomination of an entry, with where it came from.
 public struct NominationRow: Sendable, Hashable {
     public var entryID: String
