@@ -68,8 +68,16 @@ public struct RequestHandler: Sendable {
         } catch let error as RequestError {
             try await write([.error(error.code, error.sentence)])
         } catch let error as RegistryError {
-            logger.error("registry error", metadata: [LogKey.reason: "\(error)"])
-            try await write([.error(error.code == RegistryError.storageFullCode ? .busy : .internal, error.description)])
+            // An unknown id or an illegal move is the caller's mistake, not the daemon's.
+            let code: WireErrorCode
+            switch error.code {
+            case RegistryError.notFoundCode: code = .notFound
+            case RegistryError.illegalMoveCode: code = .refused
+            case RegistryError.storageFullCode: code = .busy
+            default: code = .internal
+            }
+            if code == .internal || code == .busy { logger.error("registry error", metadata: [LogKey.reason: "\(error)"]) }
+            try await write([.error(code, error.description)])
         } catch is NIOThreadPoolError.ThreadPoolInactive {
             try await write([.error(.busy, "the daemon is shutting down")])
         }
@@ -152,14 +160,18 @@ public struct RequestHandler: Sendable {
             let ids = Array(request.positionals.dropFirst())
             guard !ids.isEmpty else { throw RequestError(.badRequest, "MOVE needs at least one entry id") }
             let reason = request.options["reason"] ?? ""
-            let rows = try await db {
-                try registry.move(ids: ids, to: status, actorUID: Int(peer.uid), actorName: peer.userName, reason: reason, at: Date())
+            let moves = try await db {
+                try registry.moves(ids: ids, to: status, actorUID: Int(peer.uid), actorName: peer.userName, reason: reason, at: Date())
             }
             let now = Timestamp.now()
-            for row in rows {
-                events.publish(EventRecord(event: "status", at: now, entry: row.id, award: row.award, nominee: row.nominee, to: row.status.rawValue, reason: reason.isEmpty ? nil : reason))
+            for move in moves {
+                let row = move.entry
+                events.publish(
+                    EventRecord(
+                        event: "status", at: now, entry: row.id, award: row.award, nominee: row.nominee,
+                        from: move.from.rawValue, to: row.status.rawValue, reason: reason.isEmpty ? nil : reason))
             }
-            try await write(rows.map { .record(Self.record($0)) } + [ReplyLine(.ok, more: false, "moved=\(rows.count)")])
+            try await write(moves.map { .record(Self.record($0.entry)) } + [ReplyLine(.ok, more: false, "moved=\(moves.count)")])
         case .export:
             try await export(request, write: write)
         case .reload:
@@ -176,7 +188,9 @@ public struct RequestHandler: Sendable {
         guard let format = ExportFormat(rawValue: (request.options["format"] ?? "jsonl").lowercased()) else {
             throw RequestError(.badRequest, "EXPORT format must be json, jsonl, csv or md")
         }
-        let (filter, _, _) = try listArguments(request)
+        var (filter, _, _) = try listArguments(request)
+        // The Markdown bulletin announces honours: awarded entries unless a status is asked for.
+        if format == .md, filter.status == nil { filter.status = .awarded }
         let registry = self.registry
         var writer = ExportWriter(format: format)
         try await write(writer.header().map { ReplyLine(.ok, more: true, $0) })
