@@ -11,7 +11,12 @@ public final class EventHub: Sendable {
 
     private struct State {
         var next = 0
-        var subscribers: [Int: AsyncThrowingStream<EventRecord, any Error>.Continuation] = [:]
+        var subscribers: [Int: Subscriber] = [:]
+    }
+
+    private struct Subscriber {
+        var continuation: AsyncThrowingStream<EventRecord, any Error>.Continuation
+        var onOverflow: (@Sendable () -> Void)?
     }
 
     private let state = Mutex(State())
@@ -26,11 +31,18 @@ public final class EventHub: Sendable {
 
     /// Subscribe; the stream ends when `unsubscribe` is called with the returned id, or throws
     /// ``Overflow`` when the subscriber falls behind.
-    public func subscribe() -> (id: Int, events: AsyncThrowingStream<EventRecord, any Error>) {
+    ///
+    /// `onOverflow` is called once, at the moment the subscriber is cut off. The stream still
+    /// delivers the events it buffered before ``Overflow``, and a subscriber that stopped reading
+    /// never gets that far: the connection uses this to close at once rather than waiting for
+    /// the write-stall timeout.
+    public func subscribe(
+        onOverflow: (@Sendable () -> Void)? = nil
+    ) -> (id: Int, events: AsyncThrowingStream<EventRecord, any Error>) {
         let (stream, continuation) = AsyncThrowingStream<EventRecord, any Error>.makeStream(bufferingPolicy: .bufferingOldest(capacity))
         let id = state.withLock { state in
             state.next += 1
-            state.subscribers[state.next] = continuation
+            state.subscribers[state.next] = Subscriber(continuation: continuation, onOverflow: onOverflow)
             return state.next
         }
         continuation.onTermination = { [weak self] _ in
@@ -40,21 +52,23 @@ public final class EventHub: Sendable {
     }
 
     public func unsubscribe(_ id: Int) {
-        remove(id)?.finish()
+        remove(id)?.continuation.finish()
     }
 
     @discardableResult
-    private func remove(_ id: Int) -> AsyncThrowingStream<EventRecord, any Error>.Continuation? {
+    private func remove(_ id: Int) -> Subscriber? {
         state.withLock { $0.subscribers.removeValue(forKey: id) }
     }
 
     /// Deliver `event` to every subscriber without waiting for any of them.
     public func publish(_ event: EventRecord) {
         let subscribers = state.withLock { $0.subscribers }
-        for (id, continuation) in subscribers {
-            if case .dropped = continuation.yield(event) {
-                remove(id)
-                continuation.finish(throwing: Overflow())
+        for (id, subscriber) in subscribers {
+            if case .dropped = subscriber.continuation.yield(event) {
+                // Only the publisher that removes it reports the overflow (publishers may race).
+                guard remove(id) != nil else { continue }
+                subscriber.continuation.finish(throwing: Overflow())
+                subscriber.onOverflow?()
             }
         }
     }

@@ -214,7 +214,14 @@ public final class SocketServer: Service, Sendable {
                                 if request.verb == .watch, let refusal = handler.checkWatch(request, peer: peer) {
                                     try await outbound.write(refusal)
                                 } else if request.verb == .watch {
-                                    let (id, events) = handler.events.subscribe()
+                                    // A watcher that stopped reading is stuck in a write and would
+                                    // only see the overflow after the stall timeout: cut it off now.
+                                    let (id, events) = handler.events.subscribe(onOverflow: {
+                                        channel.writeAndFlush(
+                                            ReplyLine.error(.busy, "this watcher fell too far behind and was cut off; reconnect to watch again"),
+                                            promise: nil)
+                                        channel.close(promise: nil)
+                                    })
                                     watching = true
                                     channel.triggerUserOutboundEvent(ConnectionGuard.Watching.on, promise: nil)
                                     try await outbound.write(ReplyLine(.ok, more: true, "watching"))
