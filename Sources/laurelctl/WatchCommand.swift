@@ -39,7 +39,10 @@ struct Watch: AsyncParsableCommand {
         if let entry = event.entry { parts.append(entry) }
         if let award = event.award { parts.append(award) }
         if let nominee = event.nominee { parts.append(nominee) }
-        if let from = event.from, let to = event.to { parts.append("\(from.isEmpty ? "—" : from) → \(to)") }
+        if let to = event.to {
+            let from = event.from ?? ""
+            parts.append("\(from.isEmpty ? "—" : from) → \(to)")
+        }
         if let file = event.file { parts.append("file \(file)") }
         if let reason = event.reason { parts.append("(\(reason))") }
         return parts.joined(separator: "  ")
