@@ -202,7 +202,12 @@ public final class SocketServer: Service, Sendable {
                     }
                     do {
                         for try await frame in inbound {
-                            try await endWatch()
+                            // While a WATCH runs, any line from the client only ends it: the line
+                            // is consumed, not executed, and `OK END` closes the WATCH reply.
+                            if watching {
+                                try await endWatch()
+                                continue
+                            }
                             switch frame {
                             case .malformed(let error):
                                 try await outbound.write(error.reply)
