@@ -68,8 +68,16 @@ public struct RequestHandler: Sendable {
         } catch let error as RequestError {
             try await write([.error(error.code, error.sentence)])
         } catch let error as RegistryError {
-            logger.error("registry error", metadata: [LogKey.reason: "\(error)"])
-            try await write([.error(error.code == RegistryError.storageFullCode ? .busy : .internal, error.description)])
+            let code: WireErrorCode
+            switch error.code {
+            case RegistryError.notFoundCode: code = .notFound
+            case RegistryError.illegalMoveCode: code = .refused
+            case RegistryError.storageFullCode: code = .busy
+            default:
+                code = .internal
+                logger.error("registry error", metadata: [LogKey.reason: "\(error)", LogKey.code: "\(error.code)"])
+            }
+            try await write([.error(code, error.description)])
         } catch is NIOThreadPoolError.ThreadPoolInactive {
             try await write([.error(.busy, "the daemon is shutting down")])
         }
@@ -173,7 +181,7 @@ public struct RequestHandler: Sendable {
     }
 
     private func export(_ request: Request, write: ([ReplyLine]) async throws -> Void) async throws {
-        guard let format = ExportFormat(rawValue: (request.options["format"] ?? "jsonl").lowercased()) else {
+        guard let format = ExportWriter.Format(rawValue: (request.options["format"] ?? "jsonl").lowercased()) else {
             throw RequestError(.badRequest, "EXPORT format must be json, jsonl, csv or md")
         }
         let (filter, _, _) = try listArguments(request)
