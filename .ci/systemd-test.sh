@@ -130,7 +130,7 @@ check "laureld.service is not running before the first connection" \
     sh -c "! timeout 10 nsenter -t $PID1 -p -m systemctl is-active --quiet laureld.service"
 
 # --- Queries through the socket (the first one activates the service) ----------------------
-CTL="/usr/local/bin/laurelctl --socket /run/laurel/laureld.sock"
+CTL="env LAUREL_SOCKET=/run/laurel/laureld.sock /usr/local/bin/laurelctl"
 check "laurelctl ping (activates laureld.service)" ns $CTL ping
 check "laureld.service is active" ns systemctl is-active --quiet laureld.service
 check "laurelctl stats --json prints JSON" \

@@ -36,10 +36,27 @@ public final class LaurelClient {
         self.outbound = outbound
     }
 
-    /// The socket path used when none is given: `$LAUREL_SOCKET`, else `/run/laurel/laureld.sock`.
+    /// The system daemon's socket.
+    public static let systemSocketPath = "/run/laurel/laureld.sock"
+
+    /// The socket path used when none is given: `$LAUREL_SOCKET`; else the system socket
+    /// (`/run/laurel/laureld.sock`) when it exists; else the per-user demo socket of
+    /// `laureld --demo` when that exists (`$XDG_RUNTIME_DIR/laurel-demo.sock`, or
+    /// `$XDG_STATE_HOME/laurel-demo/laureld.sock` with `~/.local/state` as the default state
+    /// home); else the system socket, so that errors name the usual path.
     public static var defaultSocketPath: String {
         if let path = getenv("LAUREL_SOCKET"), path.pointee != 0 { return String(cString: path) }
-        return "/run/laurel/laureld.sock"
+        if access(systemSocketPath, F_OK) == 0 { return systemSocketPath }
+        var candidates: [String] = []
+        if let runtime = getenv("XDG_RUNTIME_DIR"), runtime.pointee == 47 /* "/" */ {
+            candidates.append(String(cString: runtime) + "/laurel-demo.sock")
+        }
+        if let state = getenv("XDG_STATE_HOME"), state.pointee == 47 {
+            candidates.append(String(cString: state) + "/laurel-demo/laureld.sock")
+        } else if let home = getenv("HOME"), home.pointee == 47 {
+            candidates.append(String(cString: home) + "/.local/state/laurel-demo/laureld.sock")
+        }
+        return candidates.first { access($0, F_OK) == 0 } ?? systemSocketPath
     }
 
     /// Connects to the daemon at `socketPath`, runs `body` with a client, and closes the connection.

@@ -25,6 +25,17 @@ public enum WireJSON {
 
     /// Encodes `value` as one line of JSON. Records always encode; a failure here is a programming error.
     public static func encode(_ value: some Encodable) -> String {
+        if let fast = value as? any FastWireJSON {
+            var writer = JSONLineWriter(capacity: 256)
+            fast.writeJSON(into: &writer)
+            return String(decoding: writer.bytes, as: UTF8.self)
+        }
+        return encodeWithFoundation(value)
+    }
+
+    /// Encodes through Foundation's `JSONEncoder` even for records that have a hand-written writer:
+    /// the reference that ``encode(_:)`` is tested against.
+    public static func encodeWithFoundation(_ value: some Encodable) -> String {
         do {
             let data = try encoder.encode(value)
             return String(decoding: data, as: UTF8.self)

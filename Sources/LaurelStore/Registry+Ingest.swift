@@ -52,7 +52,9 @@ extension Registry {
     /// Counts a refused file (by content hash: the same bytes refused twice count once).
     public func recordRefusal(fileName: String, contentHash: String, code: String, message: String, at: Date) throws(RegistryError) {
         try write("record a refused file") { db in
-            try db.run("INSERT INTO refusal(hash, name, code, message, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING", [contentHash, fileName, code, message, storedMillis(at)])
+            try db.run(
+                "INSERT INTO refusal(hash, name, code, message, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING",
+                [contentHash, fileName, code, message, storedMillis(at)])
         }
     }
 
@@ -65,17 +67,21 @@ extension Registry {
             return .duplicate(entryIDs: ids)
         }
         let at = storedMillis(item.receivedAt)
-        try db.run("INSERT INTO file(name, content_hash, raw, size, received_at) VALUES (?, ?, ?, ?, ?)", [item.fileName, item.contentHash, Data(item.rawBytes), item.rawBytes.count, at])
+        try db.run(
+            "INSERT INTO file(name, content_hash, raw, size, received_at) VALUES (?, ?, ?, ?, ?)",
+            [item.fileName, item.contentHash, Data(item.rawBytes), item.rawBytes.count, at])
         let fileSeq = db.lastInsertedRowID
         var ids: [String] = []
         ids.reserveCapacity(item.nominations.count)
         for (index, nomination) in item.nominations.enumerated() {
             let (entrySeq, id) = try attach(nomination, item: item, at: at, db)
-            try db.run("""
+            try db.run(
+                """
                     INSERT INTO nomination(entry_seq, file_seq, record_index, award, nominee, kind, cycle, region,
                         nominator, reference, contact, citation, extra, warnings, submitter_uid, received_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [
+                    """,
+                [
                     entrySeq, fileSeq, index, nomination.award, nomination.nominee, nomination.kind.rawValue,
                     nomination.cycle, nomination.region, nomination.nominator, nomination.reference,
                     nomination.contact, nomination.citation, try StoreJSON.encode(nomination.extra),

@@ -38,7 +38,7 @@ struct Laurelctl: AsyncParsableCommand {
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The daemon's socket (default: $LAUREL_SOCKET, else /run/laurel/laureld.sock).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The daemon's socket (default: $LAUREL_SOCKET, else /run/laurel/laureld.sock when it exists, else the socket of a running laureld --demo).", valueName: "path"))
     var socket: String?
 
     @Flag(name: .long, help: "Print exactly one JSON document on stdout (watch: one object per line).")

@@ -104,9 +104,9 @@ struct Laureld: AsyncParsableCommand {
                 if isDemo {
                     FileHandle.standardOutput.write(Data("""
                         laureld demo is ready: the seed bulletin's ten teams are loaded.
-                          query it:   export LAUREL_SOCKET=\(socketPath)
-                                      swift run laurelctl search 葉莉
-                          drop files: \(dropPath)/new/   (write in tmp/ first, then rename)
+                          socket:     \(socketPath)
+                          query it:   .build/debug/laurelctl search 葉莉      (laurelctl finds this socket by itself)
+                          drop files: \(dropPath)/new/   (write in tmp/ first, then rename; or laurelctl submit --spool \(dropPath) FILE)
                           stop it:    Ctrl-C
 
                         """.utf8))

@@ -8,12 +8,8 @@ import Glibc
 // Support for the subprocess tier: the real `laureld` and `laurelctl` binaries, built next to
 // the test bundle, driven as separate processes (and, as root, as other users).
 
-/// The build products directory: the test bundle runs from it (`.build/<triple>/debug`), and
-/// `swift build --build-tests` puts `laureld` and `laurelctl` beside it.
-let productsDirectory: String = {
-    let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    return (exe as NSString).deletingLastPathComponent
-}()
+/// The build products directory (one definition: ``CLIHarness/productsDirectory``).
+let productsDirectory = CLIHarness.productsDirectory
 
 /// Whether the binaries this tier needs were built.
 let binariesBuilt = ["laureld", "laurelctl"].allSatisfy { access(productsDirectory + "/" + $0, X_OK) == 0 }

@@ -43,8 +43,9 @@ func withCannedServer(
                 }
             }
         }
+        // Stop the server whether the body passed or threw, or the group would wait for it forever.
+        defer { group.cancelAll() }
         try await body(path)
-        group.cancelAll()
     }
 }
 

@@ -206,3 +206,33 @@ struct WireJSONTests {
         #expect(!reply.isError)
     }
 }
+
+@Suite("Fast record JSON")
+struct FastJSONTests {
+    static func text(using rng: inout SeededGenerator) -> String {
+        let pieces = ["a", "葉莉", "/", "\"", "\\", "\n", "\r", "\t", "\u{8}", "\u{C}", "\u{1}", "\u{1F}", "\u{7F}", "\u{2028}", "😀", "é", " ", "<", "&"]
+        return (0..<Int.random(in: 0...8, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+    }
+
+    @Test("the hand-written writer matches JSONEncoder (sortedKeys, unescaped slashes) on 2,000 random records")
+    func matchesFoundation() throws {
+        var rng = SeededGenerator(seed: 99)
+        func t() -> String { Self.text(using: &rng) }
+        func maybe() -> String? { Bool.random(using: &rng) ? Self.text(using: &rng) : nil }
+        for _ in 0..<2000 {
+            let entry = EntryRecord(
+                id: t(), award: t(), nominee: t(), kind: t(), status: t(), cycle: t(), region: t(), citation: t(),
+                nominations: Int.random(in: -5...100_000, using: &rng), warnings: (0..<Int.random(in: 0...3, using: &rng)).map { _ in t() },
+                createdAt: t(), updatedAt: t())
+            #expect(WireJSON.encode(entry) == WireJSON.encodeWithFoundation(entry))
+            let history = HistoryRecord(at: t(), from: t(), to: t(), actorUID: Int.random(in: 0...70000, using: &rng), actor: t(), reason: t())
+            #expect(WireJSON.encode(history) == WireJSON.encodeWithFoundation(history))
+            let award = AwardRecord(award: t(), entries: Int.random(in: 0...9, using: &rng))
+            #expect(WireJSON.encode(award) == WireJSON.encodeWithFoundation(award))
+            let submit = SubmitRecord(outcome: t(), entries: [t(), t()])
+            #expect(WireJSON.encode(submit) == WireJSON.encodeWithFoundation(submit))
+            let event = EventRecord(event: t(), at: t(), file: maybe(), entry: maybe(), award: maybe(), nominee: maybe(), from: maybe(), to: maybe(), reason: maybe())
+            #expect(WireJSON.encode(event) == WireJSON.encodeWithFoundation(event))
+        }
+    }
+}

@@ -38,9 +38,20 @@ public struct LaureldRuntime: Sendable {
     /// Files to publish into the spool at start (the demo's bulletin), as a submitter would.
     public var seedFiles: [(name: String, bytes: [UInt8])]
     public var createDirectories: Bool
+    /// Trap SIGTERM/SIGINT (graceful shutdown) and SIGHUP (reload). Off for in-process tests,
+    /// which stop the daemon by cancelling its task.
+    public var handleSignals: Bool
+    /// Where readiness, status and watchdog pings go (``SystemdNotifier/disabled`` in tests).
+    public var notifier: SystemdNotifier
     public var logger: Logger
 
-    public init(settings: LaureldSettings, configPath: String?, seedFiles: [(name: String, bytes: [UInt8])] = [], createDirectories: Bool, logger: Logger) {
+    public init(
+        settings: LaureldSettings, configPath: String?, seedFiles: [(name: String, bytes: [UInt8])] = [],
+        createDirectories: Bool, handleSignals: Bool = true, notifier: SystemdNotifier = SystemdNotifier(),
+        logger: Logger
+    ) {
+        self.handleSignals = handleSignals
+        self.notifier = notifier
         self.settings = settings
         self.configPath = configPath
         self.seedFiles = seedFiles
@@ -58,7 +69,7 @@ public struct LaureldRuntime: Sendable {
     public func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
         let settings = self.settings
         let logger = self.logger
-        let notifier = SystemdNotifier()
+        let notifier = self.notifier
 
         if createDirectories {
             for dir in [settings.daemon.stateDir] where mkdirs(dir) != 0 {
@@ -194,15 +205,16 @@ public struct LaureldRuntime: Sendable {
         let watchdog = WatchdogService(notifier: notifier, spool: spoolService, registry: registry, pool: pool)
         let signals = SignalReloader(reload: reload, logger: logger)
 
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: spoolService),
+            .init(service: server),
+            .init(service: watchdog, successTerminationBehavior: .ignore),
+        ]
+        if handleSignals { services.append(.init(service: signals, successTerminationBehavior: .ignore)) }
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: spoolService),
-                    .init(service: server),
-                    .init(service: watchdog, successTerminationBehavior: .ignore),
-                    .init(service: signals, successTerminationBehavior: .ignore),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
+                services: services,
+                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))
         do {
             try await group.run()

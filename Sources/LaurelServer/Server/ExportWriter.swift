@@ -3,19 +3,19 @@ import LaurelCore
 import LaurelProtocol
 import LaurelStore
 
-/// Export formats of `EXPORT` / `laurelctl export`.
-public enum ExportFormat: String, Sendable, CaseIterable {
-    case json, jsonl, csv, md
-}
-
 /// Renders entries as lines of an export document, page by page, so an export of any size
 /// streams without holding the result in memory. Pure: rows in, lines out.
 public struct ExportWriter: Sendable {
-    public let format: ExportFormat
+    /// Export formats of `EXPORT` / `laurelctl export`.
+    public enum Format: String, Sendable, CaseIterable {
+        case json, jsonl, csv, md
+    }
+
+    public let format: Format
     private var first = true
     private var currentAward: String?
 
-    public init(format: ExportFormat) {
+    public init(format: Format) {
         self.format = format
     }
 

@@ -68,15 +68,15 @@ public struct RequestHandler: Sendable {
         } catch let error as RequestError {
             try await write([.error(error.code, error.sentence)])
         } catch let error as RegistryError {
-            // An unknown id or an illegal move is the caller's mistake, not the daemon's.
             let code: WireErrorCode
             switch error.code {
             case RegistryError.notFoundCode: code = .notFound
             case RegistryError.illegalMoveCode: code = .refused
             case RegistryError.storageFullCode: code = .busy
-            default: code = .internal
+            default:
+                code = .internal
+                logger.error("registry error", metadata: [LogKey.reason: "\(error)", LogKey.code: "\(error.code)"])
             }
-            if code == .internal || code == .busy { logger.error("registry error", metadata: [LogKey.reason: "\(error)"]) }
             try await write([.error(code, error.description)])
         } catch is NIOThreadPoolError.ThreadPoolInactive {
             try await write([.error(.busy, "the daemon is shutting down")])
@@ -185,7 +185,7 @@ public struct RequestHandler: Sendable {
     }
 
     private func export(_ request: Request, write: ([ReplyLine]) async throws -> Void) async throws {
-        guard let format = ExportFormat(rawValue: (request.options["format"] ?? "jsonl").lowercased()) else {
+        guard let format = ExportWriter.Format(rawValue: (request.options["format"] ?? "jsonl").lowercased()) else {
             throw RequestError(.badRequest, "EXPORT format must be json, jsonl, csv or md")
         }
         var (filter, _, _) = try listArguments(request)

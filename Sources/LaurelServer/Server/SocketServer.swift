@@ -63,7 +63,9 @@ public final class SocketServer: Service, Sendable {
             .serverChannelOption(.backlog, value: 4096)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: limits.outputBufferBytes / 2, high: limits.outputBufferBytes))
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<RequestFrame, ReplyLine>> = { channel in
+            // Nothing is read before the connection task wraps the channel (see AcceptedConnection).
+            .childChannelOption(.autoRead, value: false)
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<AcceptedConnection> = { channel in
             channel.eventLoop.makeCompletedFuture {
                 let sync = channel.pipeline.syncOperations
                 try sync.addHandler(
@@ -72,11 +74,11 @@ public final class SocketServer: Service, Sendable {
                         stallTimeout: .seconds(Int64(limits.writeStallSeconds))))
                 try sync.addHandler(ByteToMessageHandler(RequestDecoder(maxLineBytes: limits.maxLineBytes, maxPayloadBytes: maxPayloadBytes)))
                 try sync.addHandler(MessageToByteHandler(ReplyEncoder()))
-                return try NIOAsyncChannel<RequestFrame, ReplyLine>(wrappingChannelSynchronously: channel)
+                return AcceptedConnection(channel)
             }
         }
 
-        let server: NIOAsyncChannel<NIOAsyncChannel<RequestFrame, ReplyLine>, Never>
+        let server: NIOAsyncChannel<AcceptedConnection, Never>
         var boundPath: String?
         switch listener {
         case .inherited(let fd):
@@ -100,14 +102,20 @@ public final class SocketServer: Service, Sendable {
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        guard let id = self.register(connection.channel) else {
-                            group.addTask { await self.refuseBusy(connection) }
-                            continue
-                        }
+                    for try await accepted in inbound {
+                        let channel = accepted.take()
+                        let id = self.register(channel)
                         group.addTask {
-                            await self.serve(connection)
-                            self.unregister(id)
+                            guard let connection = try? await AcceptedConnection.wrap(channel) else {
+                                if let id { self.unregister(id) }
+                                return
+                            }
+                            if let id {
+                                await self.serve(connection)
+                                self.unregister(id)
+                            } else {
+                                await self.refuseBusy(connection)
+                            }
                         }
                     }
                 }
@@ -202,7 +210,12 @@ public final class SocketServer: Service, Sendable {
                     }
                     do {
                         for try await frame in inbound {
-                            try await endWatch()
+                            // While a WATCH runs, any line from the client only ends it: the line
+                            // is consumed, not executed, and `OK END` closes the WATCH reply.
+                            if watching {
+                                try await endWatch()
+                                continue
+                            }
                             switch frame {
                             case .malformed(let error):
                                 try await outbound.write(error.reply)
@@ -256,6 +269,42 @@ public final class SocketServer: Service, Sendable {
             }
         } catch {
             logger.debug("connection ended", metadata: [LogKey.reason: "\(error)"])
+        }
+    }
+}
+
+/// A connection accepted by the server and not yet served.
+///
+/// The channel is wrapped in a `NIOAsyncChannel` only by the task that serves it (reads stay off
+/// until then), and an accepted connection dropped unserved (the accept loop was cancelled while
+/// connections were queued) just closes its channel. Wrapping in the child initializer instead
+/// would trip NIO's "NIOAsyncWriter deinited without finish()" precondition in that case.
+final class AcceptedConnection: Sendable {
+    private let channel: any Channel
+    private let taken = Mutex(false)
+
+    init(_ channel: any Channel) {
+        self.channel = channel
+    }
+
+    /// Hand the channel to the task that serves it.
+    func take() -> any Channel {
+        taken.withLock { $0 = true }
+        return channel
+    }
+
+    /// Install the async handlers on the event loop, then start reading.
+    static func wrap(_ channel: any Channel) async throws -> NIOAsyncChannel<RequestFrame, ReplyLine> {
+        try await channel.eventLoop.submit {
+            let connection = try NIOAsyncChannel<RequestFrame, ReplyLine>(wrappingChannelSynchronously: channel)
+            try channel.syncOptions?.setOption(.autoRead, value: true)
+            return connection
+        }.get()
+    }
+
+    deinit {
+        if !taken.withLock({ $0 }) {
+            channel.close(promise: nil)
         }
     }
 }

@@ -13,10 +13,18 @@ import Musl
 /// `Type=notify`), so callers never need to check. The environment is left as it is
 /// (`unset_environment` is 0), so the state is read afresh on every call.
 public struct SystemdNotifier: Sendable {
-    public init() {}
+    private let enabled: Bool
+
+    public init() { enabled = true }
+
+    private init(enabled: Bool) { self.enabled = enabled }
+
+    /// A notifier that never sends, whatever the environment says: for daemons run inside a
+    /// test process, where `$NOTIFY_SOCKET` may belong to another test.
+    public static let disabled = SystemdNotifier(enabled: false)
 
     /// Whether `$NOTIFY_SOCKET` is set, i.e. whether notifications go anywhere.
-    public var isEnabled: Bool { getenv("NOTIFY_SOCKET") != nil }
+    public var isEnabled: Bool { enabled && getenv("NOTIFY_SOCKET") != nil }
 
     /// Tells systemd that start-up (or a reload) has finished: `READY=1`.
     @discardableResult
@@ -47,6 +55,7 @@ public struct SystemdNotifier: Sendable {
     /// The watchdog timeout systemd expects pings within, or `nil` when the watchdog is off or meant
     /// for another process (`$WATCHDOG_PID`). Ping at half this interval, as sd_watchdog_enabled(3) advises.
     public var watchdogInterval: Duration? {
+        guard enabled else { return nil }
         var usec: UInt64 = 0
         guard sd_watchdog_enabled(0, &usec) > 0, usec > 0 else { return nil }
         return .microseconds(Int64(clamping: usec))
@@ -56,7 +65,7 @@ public struct SystemdNotifier: Sendable {
     /// notifications are off or sending failed (a notification failure must never stop the daemon).
     @discardableResult
     public func send(_ state: String) -> Bool {
-        sd_notify(0, state) > 0
+        enabled && sd_notify(0, state) > 0
     }
 
     static func oneLine(_ text: String) -> String {
