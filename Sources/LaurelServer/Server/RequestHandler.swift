@@ -188,9 +188,7 @@ public struct RequestHandler: Sendable {
         guard let format = ExportWriter.Format(rawValue: (request.options["format"] ?? "jsonl").lowercased()) else {
             throw RequestError(.badRequest, "EXPORT format must be json, jsonl, csv or md")
         }
-        var (filter, _, _) = try listArguments(request)
-        // The Markdown bulletin announces honours: awarded entries unless a status is asked for.
-        if format == .md, filter.status == nil { filter.status = .awarded }
+        let (filter, _, _) = try listArguments(request)
         let registry = self.registry
         var writer = ExportWriter(format: format)
         try await write(writer.header().map { ReplyLine(.ok, more: true, $0) })
