@@ -67,19 +67,23 @@ public final class SpoolService: Service, Sendable {
         // Watch first, then scan: a file renamed after the watch exists is seen by one or the other.
         let watch = try await InotifyWatcher.watch(spool.new, group: group)
         try await withThrowingDiscardingTaskGroup { group in
+            // Both helpers end with the `cancelAll()` below at shutdown; that cancellation is the
+            // normal way out, not a failure (rethrown, it made a SIGTERM exit with status 1).
             group.addTask {
-                try await watch.executeThenClose { inbound in
-                    for try await chunk in inbound {
-                        trigger.yield(InotifyWatcher.hint(from: chunk).overflow ? .overflow : .event)
+                do {
+                    try await watch.executeThenClose { inbound in
+                        for try await chunk in inbound {
+                            trigger.yield(InotifyWatcher.hint(from: chunk).overflow ? .overflow : .event)
+                        }
                     }
-                }
+                } catch is CancellationError {}
             }
             group.addTask {
                 // One tick a second: rescan every scan_interval_seconds, or every second while
                 // ingestion is paused (space may come back without any new event).
                 var elapsed = 0
                 while !Task.isCancelled {
-                    try await Task.sleep(for: .seconds(1))
+                    do { try await Task.sleep(for: .seconds(1)) } catch { return }
                     elapsed += 1
                     if elapsed >= self.settings.scanIntervalSeconds || self.status.pausedReason != nil {
                         elapsed = 0
