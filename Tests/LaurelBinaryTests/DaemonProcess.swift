@@ -365,9 +365,9 @@ final class DaemonUnderTest {
         return json as? [String: Any] ?? [:]
     }
 
-    /// `laurelctl --socket S ARGS` and its output.
+    /// `laurelctl ARGS --socket S` (options follow the subcommand) and its output.
     func laurelctl(_ arguments: [String]) throws -> (status: ExitStatus?, stdout: String, stderr: String) {
-        try runCommand(BuiltProducts.laurelctl, ["--socket", socket] + arguments, in: scratch)
+        try runCommand(BuiltProducts.laurelctl, arguments + ["--socket", socket], in: scratch)
     }
 
     /// `laurelctl stats --json`, decoded.
