@@ -39,6 +39,7 @@ struct CrashRecoveryTests {
         let whileUp = 600
         let whileDown = 150
         var dropped = 0
+        var killsMidFlood = 0
         func dropNext() throws {
             try daemon.drop(String(format: "f-%05d.nom", dropped), nominationFile(nominee: "Person \(dropped % entries)", serial: dropped))
             dropped += 1
@@ -61,13 +62,17 @@ struct CrashRecoveryTests {
                 let leave = Int.random(in: (waiting / 10)...(max(waiting / 10, waiting * 8 / 10)), using: &random)
                 _ = waitUntil(timeout: .seconds(60)) { inNew() <= leave }
             }
+            let pending = inNew()
             child.signal(SIGKILL)
+            if pending > 0 { killsMidFlood += 1 }
             #expect(child.wait(timeout: .seconds(10)) == .signalled(SIGKILL), "round \(round), seed \(seed)")
             while dropped < target { try dropNext() }
             // Files dropped while the daemon is down must be picked up at the next start.
             for _ in 0..<whileDown { try dropNext() }
         }
         #expect(dropped == 3000)
+        // The kills must land while files were waiting, or this test proves nothing about recovery.
+        #expect(killsMidFlood >= 3, "only \(killsMidFlood) of \(kills) kills found files still waiting (seed \(seed))")
 
         try daemon.start()
         #expect(waitUntil(timeout: .seconds(120)) { inNew() == 0 }, "new/ still holds \(inNew()) files (seed \(seed))")

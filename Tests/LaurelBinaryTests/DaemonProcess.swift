@@ -356,10 +356,12 @@ final class DaemonUnderTest {
 
     /// `STATS` over the socket, decoded.
     func stats() throws -> [String: Any] {
-        let client = try RawSocketClient(path: socket)
+        let started = ContinuousClock.now
+        let client = try RawSocketClient(path: socket, timeout: .seconds(15))
         let reply = client.request("STATS")
         guard reply.count == 2, reply[1] == "OK STATS", reply[0].hasPrefix("OK-") else {
-            throw ProcessFailure("unexpected STATS reply: \(reply)")
+            let running = process?.isRunning == true ? "running" : "not running"
+            throw ProcessFailure("unexpected STATS reply after \(ContinuousClock.now - started) (laureld \(running)): \(reply)\nlog: \(logs.suffix(3000))")
         }
         let json = try JSONSerialization.jsonObject(with: Data(reply[0].dropFirst(3).utf8))
         return json as? [String: Any] ?? [:]
