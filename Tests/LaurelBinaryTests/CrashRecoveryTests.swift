@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A small deterministic generator, so a failing run can be repeated with `LAUREL_FAULT_SEED`.
@@ -21,7 +21,9 @@ func faultSeed() -> UInt64 {
     ProcessInfo.processInfo.environment["LAUREL_FAULT_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 0...UInt64.max)
 }
 
-@Suite("kill -9 during a flood of drops", .enabled(if: BuiltProducts.available, "laureld/laurelctl not built next to the tests"))
+@Suite(
+    "kill -9 during a flood of drops",
+    .enabled(if: BuiltProducts.available, "laureld/laurelctl not built next to the tests"))
 struct CrashRecoveryTests {
     /// 3,000 distinct files for 1,000 entries (three nominations each), dropped while the daemon runs
     /// and while it is down; the daemon is killed with SIGKILL four times at random points while it
@@ -41,7 +43,9 @@ struct CrashRecoveryTests {
         var dropped = 0
         var killsMidFlood = 0
         func dropNext() throws {
-            try daemon.drop(String(format: "f-%05d.nom", dropped), nominationFile(nominee: "Person \(dropped % entries)", serial: dropped))
+            try daemon.drop(
+                String(format: "f-%05d.nom", dropped),
+                nominationFile(nominee: "Person \(dropped % entries)", serial: dropped))
             dropped += 1
         }
         func inNew() -> Int { listDirectory(daemon.newDir).count }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Support for tests that drive the BUILT binaries as separate processes: where the products are,
@@ -14,7 +14,8 @@ import Glibc
 enum BuiltProducts {
     static let directory: String = {
         if let dir = ProcessInfo.processInfo.environment["LAUREL_BIN_DIR"], !dir.isEmpty { return dir }
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return (exe as NSString).deletingLastPathComponent
     }()
 
@@ -127,7 +128,10 @@ final class ChildProcess {
     let stderrPath: String
     private(set) var status: ExitStatus?
 
-    init(_ executable: String, _ arguments: [String], environment: [String: String], stdoutPath: String, stderrPath: String) throws {
+    init(
+        _ executable: String, _ arguments: [String], environment: [String: String], stdoutPath: String,
+        stderrPath: String
+    ) throws {
         self.stdoutPath = stdoutPath
         self.stderrPath = stderrPath
         var actions = posix_spawn_file_actions_t()
@@ -151,8 +155,7 @@ final class ChildProcess {
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for pointer in argv + envp { free(pointer) }
         }
         var child = pid_t()
         let rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
@@ -222,7 +225,9 @@ final class ChildProcess {
 }
 
 /// Runs a command to completion (bounded) and returns its status and output.
-func runCommand(_ executable: String, _ arguments: [String], in scratch: ScratchDirectory, timeout: Duration = .seconds(30))
+func runCommand(
+    _ executable: String, _ arguments: [String], in scratch: ScratchDirectory, timeout: Duration = .seconds(30)
+)
     throws -> (status: ExitStatus?, stdout: String, stderr: String)
 {
     let tag = UInt32.random(in: 0...UInt32.max)
@@ -295,7 +300,8 @@ final class DaemonUnderTest {
         env.merge(environment) { $1 }
         starts += 1
         let executable = wrapper.first ?? BuiltProducts.laureld
-        let arguments = wrapper.isEmpty ? arguments() : Array(wrapper.dropFirst()) + [BuiltProducts.laureld] + arguments()
+        let arguments =
+            wrapper.isEmpty ? arguments() : Array(wrapper.dropFirst()) + [BuiltProducts.laureld] + arguments()
         // Each run writes its own log file; `log` concatenates them in order.
         let child = try ChildProcess(
             executable, arguments, environment: env, stdoutPath: scratch.sub("laureld.\(starts).out"),
@@ -306,13 +312,17 @@ final class DaemonUnderTest {
 
     /// Every run's stderr (the daemon logs there outside the journal), oldest first.
     var logs: String {
-        (1...max(starts, 1)).map { (try? String(contentsOfFile: scratch.sub("laureld.\($0).err"), encoding: .utf8)) ?? "" }
-            .joined()
+        (1...max(starts, 1)).map {
+            (try? String(contentsOfFile: scratch.sub("laureld.\($0).err"), encoding: .utf8)) ?? ""
+        }
+        .joined()
     }
 
     /// Starts laureld and waits until its socket answers PING.
     @discardableResult
-    func start(environment: [String: String] = [:], wrapper: [String] = [], timeout: Duration = .seconds(30)) throws -> ChildProcess {
+    func start(environment: [String: String] = [:], wrapper: [String] = [], timeout: Duration = .seconds(30)) throws
+        -> ChildProcess
+    {
         let child = try spawn(environment: environment, wrapper: wrapper)
         var ready = false
         _ = waitUntil(timeout: timeout) {
@@ -323,7 +333,8 @@ final class DaemonUnderTest {
         guard ready else {
             let status = child.isRunning ? "still running" : "ended: \(child.status!)"
             child.stop(grace: .seconds(5))
-            throw ProcessFailure("laureld did not answer PING within \(timeout) (\(status)); log:\n\(logs.suffix(4000))")
+            throw ProcessFailure(
+                "laureld did not answer PING within \(timeout) (\(status)); log:\n\(logs.suffix(4000))")
         }
         return child
     }
@@ -361,7 +372,9 @@ final class DaemonUnderTest {
         let reply = client.request("STATS")
         guard reply.count == 2, reply[1] == "OK STATS", reply[0].hasPrefix("OK-") else {
             let running = process?.isRunning == true ? "running" : "not running"
-            throw ProcessFailure("unexpected STATS reply after \(ContinuousClock.now - started) (laureld \(running)): \(reply)\nlog: \(logs.suffix(3000))")
+            throw ProcessFailure(
+                "unexpected STATS reply after \(ContinuousClock.now - started) (laureld \(running)): \(reply)\nlog: \(logs.suffix(3000))"
+            )
         }
         let json = try JSONSerialization.jsonObject(with: Data(reply[0].dropFirst(3).utf8))
         return json as? [String: Any] ?? [:]
@@ -377,7 +390,11 @@ final class DaemonUnderTest {
         let result = try laurelctl(["stats", "--json"])
         guard result.status == .exited(0),
             let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
-        else { throw ProcessFailure("laurelctl stats --json: \(result.status.map { "\($0)" } ?? "timeout") \(result.stdout) \(result.stderr)") }
+        else {
+            throw ProcessFailure(
+                "laurelctl stats --json: \(result.status.map { "\($0)" } ?? "timeout") \(result.stdout) \(result.stderr)"
+            )
+        }
         return object
     }
 }

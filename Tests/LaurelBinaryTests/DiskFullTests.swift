@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The state directory runs out of space: laureld stops taking files (they wait in new/, none is
@@ -41,7 +41,8 @@ struct DiskFullTests {
         // Files big enough that the WAL must grow to hold them.
         let later = 40
         for i in 0..<later {
-            try daemon.drop("late-\(i).nom", nominationFile(nominee: "Late \(i)", serial: 100 + i, citationBytes: 12_000))
+            try daemon.drop(
+                "late-\(i).nom", nominationFile(nominee: "Late \(i)", serial: 100 + i, citationBytes: 12_000))
         }
         var paused: String?
         _ = try waitUntil(timeout: .seconds(30)) {
@@ -55,10 +56,21 @@ struct DiskFullTests {
         #expect(listDirectory(daemon.newDir).count == later, "the files must wait in new/")
         #expect(listDirectory(daemon.rejectedDir).isEmpty, "a full disk is not the files' fault")
         #expect(daemon.logs.contains("ingestion paused"), "log: \(daemon.logs.suffix(2000))")
-        #expect(waitUntil(timeout: .seconds(10)) {
-            messages += notify.drain()
-            return messages.contains { $0.contains("STATUS=INGEST PAUSED") }
-        }, "STATUS= messages: \(messages)")
+        #expect(
+            waitUntil(timeout: .seconds(10)) {
+                messages += notify.drain()
+                return messages.contains { $0.contains("STATUS=INGEST PAUSED") }
+            }, "STATUS= messages: \(messages)")
+
+        // SUBMIT shares the pipeline: refused for now with ERR BUSY (not REFUSED: the file is fine),
+        // and the connection stays usable.
+        let submitter = try RawSocketClient(path: daemon.socket, timeout: .seconds(15))
+        let payload = nominationFile(nominee: "Submitted", serial: 999, citationBytes: 200_000)
+        submitter.send("SUBMIT submitted.nom \(payload.count)\n")
+        submitter.send(payload)
+        let refusal = submitter.readReply()
+        #expect(refusal.count == 1 && refusal[0].hasPrefix("ERR BUSY ") && refusal[0].contains("full"), "\(refusal)")
+        #expect(submitter.request("PING") == ["OK PONG"])
 
         // Space returns: the daemon notices by itself (no new drop, no signal).
         unlink(filler)
@@ -68,10 +80,11 @@ struct DiskFullTests {
         let resumed = try daemon.stats()
         #expect(resumed["ingest_paused"] == nil, "\(resumed)")
         #expect(daemon.logs.contains("ingestion resumed"))
-        #expect(waitUntil(timeout: .seconds(10)) {
-            messages += notify.drain()
-            return messages.last(where: { $0.contains("STATUS=") }).map { !$0.contains("PAUSED") } == true
-        }, "the last STATUS= must no longer say paused: \(messages.suffix(3))")
+        #expect(
+            waitUntil(timeout: .seconds(10)) {
+                messages += notify.drain()
+                return messages.last(where: { $0.contains("STATUS=") }).map { !$0.contains("PAUSED") } == true
+            }, "the last STATUS= must no longer say paused: \(messages.suffix(3))")
 
         #expect(daemon.stop() == .exited(0))
         #expect(umount2(daemon.stateDir, 0) == 0, "unmount: \(String(cString: strerror(errno)))")

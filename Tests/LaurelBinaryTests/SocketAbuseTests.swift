@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Hostile clients on the socket, each answered as docs/PROTOCOL.md says, and the daemon keeps
@@ -83,7 +83,8 @@ struct SocketAbuseTests {
     func byteAtATime() throws {
         try withDaemon { daemon in
             let script = Array(
-                "PING\r\nHELLO client=faults\nGET nope\nAWARDS\nSEARCH \"葉 莉\" limit=1\nBOGUS verb\n \nPING\nQUIT\n".utf8)
+                "PING\r\nHELLO client=faults\nGET nope\nAWARDS\nSEARCH \"葉 莉\" limit=1\nBOGUS verb\n \nPING\nQUIT\n"
+                    .utf8)
             let whole = try RawSocketClient(path: daemon.socket)
             whole.send(script)
             let expected = whole.readAll()
@@ -140,7 +141,9 @@ struct SocketAbuseTests {
             let replies = bytes.count / "OK PONG\n".utf8.count
             #expect(replies < 100_000, "all replies were buffered for a client that never read")
             let rssAfter = process.residentBytes() ?? 0
-            #expect(max(rssDuring, rssAfter) - rssBefore < 50 << 20, "RSS grew from \(rssBefore) to \(max(rssDuring, rssAfter)) bytes")
+            #expect(
+                max(rssDuring, rssAfter) - rssBefore < 50 << 20,
+                "RSS grew from \(rssBefore) to \(max(rssDuring, rssAfter)) bytes")
         }
     }
 

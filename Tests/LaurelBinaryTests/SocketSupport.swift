@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A plain blocking Unix-socket client for abuse tests: it sends exactly the bytes a test gives it,
@@ -18,7 +18,9 @@ final class RawSocketClient {
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
         let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard rc == 0 else {
             let code = errno
@@ -41,7 +43,9 @@ final class RawSocketClient {
     func send(_ bytes: [UInt8]) -> Bool {
         var sent = 0
         while sent < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL))
+            }
             if n < 0, errno == EINTR { continue }
             if n <= 0 { return false }
             sent += n
@@ -82,7 +86,9 @@ final class RawSocketClient {
                 let line = String(decoding: pending, as: UTF8.self)
                 pending.removeAll()
                 lines.append(line)
-                if line.hasPrefix("OK ") || line.hasPrefix("ERR ") || line.hasPrefix("EVT ") || line == "OK" { return lines }
+                if line.hasPrefix("OK ") || line.hasPrefix("ERR ") || line.hasPrefix("EVT ") || line == "OK" {
+                    return lines
+                }
             } else {
                 pending.append(byte)
             }
@@ -109,7 +115,9 @@ final class NotifySink {
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
         let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard rc == 0 else {
             close(fd)

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A damaged or unusable database or spool at start: laureld exits non-zero with a sentence that
@@ -20,10 +20,14 @@ struct StartupFaultTests {
 
         var testDescription: String { rawValue }
         var needsRoot: Bool { self == .stateDirNotWritable || self == .databaseUnreadable }
-        var needsRealDatabase: Bool { self == .truncatedDatabase || self == .truncatedHeader || self == .databaseUnreadable }
+        var needsRealDatabase: Bool {
+            self == .truncatedDatabase || self == .truncatedHeader || self == .databaseUnreadable
+        }
     }
 
-    @Test("laureld refuses to start, names the path and the fix, and touches nothing", arguments: Fault.allCases.filter { !$0.needsRoot })
+    @Test(
+        "laureld refuses to start, names the path and the fix, and touches nothing",
+        arguments: Fault.allCases.filter { !$0.needsRoot })
     func refusesDamagedState(_ fault: Fault) throws {
         try check(fault)
     }
@@ -96,9 +100,13 @@ struct StartupFaultTests {
         let status = child.wait(timeout: .seconds(30))
         if status == nil { child.stop() }
         let stderr = child.stderr
-        #expect(status == .exited(1), "laureld should refuse to start: \(status.map { "\($0)" } ?? "still running"); stderr: \(stderr)")
+        #expect(
+            status == .exited(1),
+            "laureld should refuse to start: \(status.map { "\($0)" } ?? "still running"); stderr: \(stderr)")
         for text in mention {
-            #expect(stderr.split(separator: "\n").contains { $0.hasPrefix("laureld: ") && $0.contains(text) }, "the sentence should contain \"\(text)\": \(stderr)")
+            #expect(
+                stderr.split(separator: "\n").contains { $0.hasPrefix("laureld: ") && $0.contains(text) },
+                "the sentence should contain \"\(text)\": \(stderr)")
         }
         // The log (stderr outside the journal) may carry SQLite's text; the sentence for the user may not.
         let sentence = stderr.split(separator: "\n").last { $0.hasPrefix("laureld: ") } ?? ""
