@@ -108,9 +108,13 @@ public struct LaureldRuntime: Sendable {
                 settings: settings, registry: registry, spool: spool, pool: pool, notifier: notifier, onReady: onReady)
         } catch {
             try? await pool.shutdownGracefully()
+            registry.close()
             throw error
         }
         try? await pool.shutdownGracefully()
+        // Closing the last connection checkpoints the WAL into registry.sqlite and removes it, so
+        // a stopped daemon leaves one self-contained file (to copy, back up or check).
+        registry.close()
     }
 
     private func runServices(

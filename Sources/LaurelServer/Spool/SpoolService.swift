@@ -67,7 +67,8 @@ public final class SpoolService: Service, Sendable {
         // Watch first, then scan: a file renamed after the watch exists is seen by one or the other.
         let watch = try await InotifyWatcher.watch(spool.new, group: group)
         try await withThrowingDiscardingTaskGroup { group in
-            // Both helpers end by cancellation when the scan loop stops; that is not an error.
+            // Both helpers end with the `cancelAll()` below at shutdown; that cancellation is the
+            // normal way out, not a failure (rethrown, it made a SIGTERM exit with status 1).
             group.addTask {
                 do {
                     try await watch.executeThenClose { inbound in
@@ -116,24 +117,32 @@ public final class SpoolService: Service, Sendable {
     /// Take every file in `new/`, batch by batch, until it is empty, ingestion pauses, or the
     /// daemon shuts down (the batch in hand is always finished).
     func drain() async {
+        // Files handled in this drain that could not leave new/ (rejected/ not writable, new/ not
+        // writable): skipped until the next trigger, so they are retried at the next event or
+        // timer tick instead of in a hot loop that also starved every file sorted after them.
+        var stuck = Set<String>()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let names: [String]
             do {
-                names = try spool.scanNew(limit: settings.batchMaxFiles)
+                // Ask for enough names that the stuck ones cannot fill the batch.
+                names = try spool.scanNew(limit: settings.batchMaxFiles + stuck.count).filter { !stuck.contains($0) }
             } catch {
                 logger.error("cannot scan the drop directory", metadata: [LogKey.reason: "\(error)"])
                 return
             }
-            statusBox.withLock { $0.queueDepth = names.count }
+            statusBox.withLock { $0.queueDepth = names.count + stuck.count }
             if names.isEmpty { return }
-            let progressed = await ingestBatch(names)
+            let leftBehind = await ingestBatch(Array(names.prefix(settings.batchMaxFiles)))
             onProgress(status)
-            if !progressed { return }
+            guard let leftBehind else { return }
+            stuck.formUnion(leftBehind)
         }
     }
 
-    /// Returns false when nothing could be done (paused), so the caller stops looping.
-    private func ingestBatch(_ names: [String]) async -> Bool {
+    /// Returns nil when nothing could be done (paused), so the caller stops looping; otherwise the
+    /// names that were handled but are still in new/.
+    private func ingestBatch(_ names: [String]) async -> [String]? {
+        var leftBehind: [String] = []
         var items: [Registry.IngestItem] = []
         var itemNames: [String] = []
         for name in names {
@@ -141,32 +150,33 @@ public final class SpoolService: Service, Sendable {
             case .vanished:
                 continue
             case .refused(let refusal):
-                await refuse(name, bytes: nil, refusal)
+                if !(await refuse(name, bytes: nil, refusal)) { leftBehind.append(name) }
             case .file(let file):
                 switch ingestor.prepare(name: name, bytes: file.bytes, submitterUID: file.ownerUID) {
                 case .refused(let refusal):
-                    await refuse(name, bytes: file.bytes, refusal)
+                    if !(await refuse(name, bytes: file.bytes, refusal)) { leftBehind.append(name) }
                 case .item(let item):
                     items.append(item)
                     itemNames.append(name)
                 }
             }
         }
-        guard !items.isEmpty else { return true }
+        guard !items.isEmpty else { return leftBehind }
         do {
             _ = try await ingestor.commit(items)
         } catch let error as RegistryError where error.code == RegistryError.storageFullCode {
             pause("the state directory is full; files stay in new/ until space returns")
-            return false
+            return nil
         } catch {
             pause("the registry could not commit: \(error)")
             logger.error("commit failed; files stay in new/", metadata: [LogKey.reason: "\(error)"])
-            return false
+            return nil
         }
         for name in itemNames {
             do {
                 try spool.finish(name)
             } catch {
+                leftBehind.append(name)
                 logger.error("committed but could not remove from new/ (it will be seen as a duplicate)", metadata: [LogKey.file: "\(name)", LogKey.reason: "\(error)"])
             }
         }
@@ -178,7 +188,7 @@ public final class SpoolService: Service, Sendable {
                 $0.pausedReason = nil
             }
         }
-        return true
+        return leftBehind
     }
 
     private func pause(_ reason: String) {
@@ -189,14 +199,17 @@ public final class SpoolService: Service, Sendable {
         if changed { logger.error("ingestion paused", metadata: [LogKey.reason: "\(reason)"]) }
     }
 
-    private func refuse(_ name: String, bytes: [UInt8]?, _ refusal: Refusal) async {
+    /// Returns false when the file could not be moved out of new/.
+    private func refuse(_ name: String, bytes: [UInt8]?, _ refusal: Refusal) async -> Bool {
         await ingestor.noteRefusal(name: name, bytes: bytes, refusal: refusal)
         do {
             try spool.reject(name, refusal)
         } catch {
-            logger.error("could not move a refused file to rejected/", metadata: [LogKey.file: "\(name)", LogKey.reason: "\(error)"])
+            logger.error("could not move a refused file to rejected/; it stays in new/ and is retried at the next scan", metadata: [LogKey.file: "\(name)", LogKey.reason: "\(error)"])
+            return false
         }
         statusBox.withLock { $0.refusedSinceStart += 1 }
+        return true
     }
 }
 
