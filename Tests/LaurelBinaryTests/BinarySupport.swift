@@ -38,10 +38,7 @@ struct TempDir {
     }
 }
 
-struct ProcessFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
+// `ProcessFailure` is declared in DaemonProcess.swift.
 
 /// The outcome of a finished subprocess.
 struct ProcessResult: CustomStringConvertible {
