@@ -147,6 +147,30 @@ struct RoleTests {
         #expect(try f.d.submit("a.nom", nomination(nominee: "By An Admin"), as: f.admin).count == 1)
     }
 
+    @Test("with reader_group set, a user outside it may not query or watch; a member may")
+    func readerGroupLimitsQueries() throws {
+        let users = TestUsers()
+        var daemon: TestDaemon?
+        defer {
+            daemon?.stop()
+            users.remove()
+        }
+        let readGroup = try users.group("red")
+        let member = try users.user("mb", groups: [readGroup])
+        let outsider = try users.user("ou")
+        daemon = try TestDaemon(config: "[roles]\nreader_group = \"\(readGroup)\"\n")
+        let d = try #require(daemon)
+        let id = try d.submit("g.nom", nomination(nominee: "Group Read"))[0]
+
+        #expect(try d.ctl(["get", id], as: member).status == 0)
+        #expect(try d.ctl(["ping"], as: outsider).status == 0, "anyone may PING")
+        for command in [["get", id], ["search", "Group"], ["history", id], ["export", "--format", "csv"], ["watch"]] {
+            let result = try d.ctl(command, as: outsider, timeout: .seconds(15))
+            #expect(result.status == 4, "\(command[0]) as an outsider: \(result)")
+            #expect(result.stderr.contains("reader role"), "\(command[0]): \(result.stderr)")
+        }
+    }
+
     @Test("a file dropped into the spool is recorded with its owner as the submitter")
     func droppedFileOwnerIsSubmitter() throws {
         let f = try Fixture()
