@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Support for the subprocess tier: the real `laureld` and `laurelctl` binaries, built next to
@@ -75,7 +75,8 @@ func run(
     let process = Process()
     if let user {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid", String(user.uid), "--regid", String(user.gid), "--init-groups", "--", executable] + arguments
+        process.arguments =
+            ["--reuid", String(user.uid), "--regid", String(user.gid), "--init-groups", "--", executable] + arguments
     } else {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -156,7 +157,9 @@ final class TestDaemon {
             "--config", configPath, "--socket", socket, "--drop-dir", spool, "--state-dir", dir.path + "/state",
         ]
         var env = ProcessInfo.processInfo.environment
-        for key in ["LAUREL_SOCKET", "LAUREL_DROP_DIR", "LAUREL_STATE_DIR", "LAUREL_LOG_LEVEL", "NOTIFY_SOCKET", "LISTEN_FDS"] {
+        for key in [
+            "LAUREL_SOCKET", "LAUREL_DROP_DIR", "LAUREL_STATE_DIR", "LAUREL_LOG_LEVEL", "NOTIFY_SOCKET", "LISTEN_FDS",
+        ] {
             env.removeValue(forKey: key)
         }
         process.environment = env
@@ -224,7 +227,9 @@ final class TestDaemon {
 }
 
 /// A nomination in the header format.
-func nomination(award: String = "Test Award", nominee: String, cycle: String = "2025", citation: String = "For steady work.") -> String {
+func nomination(
+    award: String = "Test Award", nominee: String, cycle: String = "2025", citation: String = "For steady work."
+) -> String {
     "Award: \(award)\nNominee: \(nominee)\nCycle: \(cycle)\n\n\(citation)\n"
 }
 

@@ -26,7 +26,8 @@ struct ExportTests {
             var ids: [String] = []
             for (i, item) in hostile.enumerated() {
                 let object: [String: Any] = [
-                    "award": "Hostile, \"CSV\" Award", "nominee": item.nominee, "citation": item.citation, "cycle": "2025",
+                    "award": "Hostile, \"CSV\" Award", "nominee": item.nominee, "citation": item.citation,
+                    "cycle": "2025",
                     "region": "武漢, 湖北",
                 ]
                 let json = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
@@ -70,7 +71,10 @@ struct ExportTests {
         let parsed = try run(try python3(), ["-c", script, out])
         try #require(parsed.status == 0, "\(parsed)")
         let rows = try #require(try parsed.json() as? [[String]])
-        let header = ["id", "award", "nominee", "kind", "status", "cycle", "region", "citation", "nominations", "created_at", "updated_at"]
+        let header = [
+            "id", "award", "nominee", "kind", "status", "cycle", "region", "citation", "nominations", "created_at",
+            "updated_at",
+        ]
         try #require(rows.first == header)
         #expect(rows.count == records.count + 1)
         for (row, record) in zip(rows.dropFirst(), records) {

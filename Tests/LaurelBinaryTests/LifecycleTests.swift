@@ -22,7 +22,8 @@ struct LifecycleTests {
     /// Commands that bring a fresh (nominated) entry to each status.
     static let paths: [String: [String]] = [
         "nominated": [], "shortlisted": ["shortlist"], "awarded": ["shortlist", "award"],
-        "not_awarded": ["shortlist", "not-award"], "withdrawn": ["withdraw"], "revoked": ["shortlist", "award", "revoke"],
+        "not_awarded": ["shortlist", "not-award"], "withdrawn": ["withdraw"],
+        "revoked": ["shortlist", "award", "revoke"],
     ]
 
     @Test("every move from every status: legal ones succeed, illegal ones exit 5 naming the current status")
@@ -60,7 +61,9 @@ struct LifecycleTests {
                 #expect(try status(daemon, id) == c.to)
             } else {
                 #expect(result.status == 5, "\(c.from) → \(c.to) should be refused: \(result)")
-                #expect(result.stderr.contains("is \(c.from)"), "\(c.from) → \(c.to): the sentence names the status: \(result.stderr)")
+                #expect(
+                    result.stderr.contains("is \(c.from)"),
+                    "\(c.from) → \(c.to): the sentence names the status: \(result.stderr)")
                 #expect(try status(daemon, id) == c.from, "a refused move changes nothing")
             }
         }

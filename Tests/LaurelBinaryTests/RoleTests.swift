@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Roles come from the peer's credentials: each test runs the real `laurelctl` as throwaway users
@@ -63,7 +63,9 @@ struct RoleTests {
     func helloReportsRoles() throws {
         let f = try Fixture()
         defer { f.remove() }
-        let expected: [(RunAs, String)] = [(f.reader, "reader"), (f.submitter, "submitter"), (f.reviewer, "reviewer"), (f.admin, "admin")]
+        let expected: [(RunAs, String)] = [
+            (f.reader, "reader"), (f.submitter, "submitter"), (f.reviewer, "reviewer"), (f.admin, "admin"),
+        ]
         for (user, role) in expected {
             let result = try f.d.ctl(["ping"], as: user)
             #expect(result.status == 0, "ping as \(user.user) failed: \(result.description)")
@@ -164,7 +166,9 @@ struct RoleTests {
 
         #expect(try d.ctl(["get", id], as: member).status == 0)
         #expect(try d.ctl(["ping"], as: outsider).status == 0, "anyone may PING")
-        for command in [["get", id], ["search", "Group"], ["history", id], ["export", "--format", "csv"], ["watch"]] {
+        for command in [
+            ["get", id], ["search", "Group"], ["history", id], ["export", "--format", "csv"], ["watch"],
+        ] {
             let result = try d.ctl(command, as: outsider, timeout: .seconds(15))
             #expect(result.status == 4, "\(command[0]) as an outsider: \(result)")
             #expect(result.stderr.contains("reader role"), "\(command[0]): \(result.stderr)")

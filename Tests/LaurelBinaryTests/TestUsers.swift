@@ -1,12 +1,14 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Whether this process can create throwaway users and groups and run commands as them.
 let canCreateTestUsers: Bool = {
-    let tools: [String] = ["/usr/sbin/useradd", "/usr/sbin/userdel", "/usr/sbin/groupadd", "/usr/sbin/groupdel", "/usr/bin/setpriv"]
+    let tools: [String] = [
+        "/usr/sbin/useradd", "/usr/sbin/userdel", "/usr/sbin/groupadd", "/usr/sbin/groupdel", "/usr/bin/setpriv",
+    ]
     return getuid() == 0 && tools.allSatisfy { access($0, X_OK) == 0 }
 }()
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `laurelctl watch` and the daemon's WATCH subscription end to end.
@@ -75,7 +75,9 @@ struct WatchTests {
         var accepted: [String: Any]?
         #expect(
             eventually {
-                accepted = watcher.events.first { $0["event"] as? String == "accepted" && $0["nominee"] as? String == "Watched Team" }
+                accepted = watcher.events.first {
+                    $0["event"] as? String == "accepted" && $0["nominee"] as? String == "Watched Team"
+                }
                 return accepted != nil
             }, "no accepted event: \(watcher.lines)")
         let id = try #require(accepted?["entry"] as? String)
@@ -108,7 +110,9 @@ struct WatchTests {
         _ = try daemon.submit("other.nom", nomination(award: "Other Award", nominee: "Not Shown"))
         let id = try daemon.submit("this.nom", nomination(award: "最美社区团队", nominee: "百步亭社區"))[0]
         #expect(try daemon.ctl(["shortlist", id]).status == 0)
-        #expect(eventually { filtered.lines.contains { $0.contains("status") && $0.contains("nominated → shortlisted") } }, "\(filtered.lines)")
+        #expect(
+            eventually { filtered.lines.contains { $0.contains("status") && $0.contains("nominated → shortlisted") } },
+            "\(filtered.lines)")
         #expect(filtered.lines.contains { $0.contains("accepted") && $0.contains("百步亭社區") })
         #expect(!filtered.lines.contains { $0.contains("Not Shown") || $0.contains("probe.nom") })
         #expect(eventually { all.lines.contains { $0.contains("Not Shown") } })
@@ -160,7 +164,9 @@ final class LineSocket {
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
         let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard fd >= 0, rc == 0 else { throw ProcessFailure("connect \(path): \(String(cString: strerror(errno)))") }
         var tv = timeval(tv_sec: 10, tv_usec: 0)
