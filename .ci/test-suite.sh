@@ -25,7 +25,6 @@ else
     swift test --skip-build --parallel 2>&1 | tee "$LOG/swift-test.log" | grep -E "^(✘|􀢄)|Test run with|error:|Fatal error" | tail -n 60
     rc=${PIPESTATUS[0]}
     summary=$(grep -E "Test run with [0-9]+ tests?" "$LOG/swift-test.log" | tail -n 1)
-    echo "$summary"
     total=$(echo "$summary" | sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p')
     issues=$(echo "$summary" | sed -nE 's/.* with ([0-9]+) issues?.*/\1/p')
     failed_tests=$(grep -cE "^(✘|􀢄) Test .* (failed|recorded an issue)" "$LOG/swift-test.log" || true)

@@ -1,3 +1,4 @@
+import LaurelProtocol
 import NIOCore
 
 /// Per-connection limits enforced on the event loop, so no request handling code has to think
@@ -79,6 +80,32 @@ final class ConnectionGuard: ChannelDuplexHandler {
             } else {
                 handler.scheduleIdleCheck(context)
             }
+        }
+    }
+}
+
+/// Answers a framing error (line too long, bad encoding, HTTP probe) on the event loop itself:
+/// stop reading, send the one error line (or nothing, for a hang-up), close. Waiting for the
+/// connection's task to do it would let a client keep streaming an endless line into the
+/// daemon while that task waits for a thread.
+final class FramingErrorHandler: ChannelInboundHandler {
+    typealias InboundIn = RequestFrame
+    typealias InboundOut = RequestFrame
+    typealias OutboundOut = ReplyLine
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let framing = error as? FramingError else {
+            context.fireErrorCaught(error)
+            return
+        }
+        _ = context.channel.setOption(.autoRead, value: false)
+        if let reply = framing.reply {
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in
+                bound.value.close(promise: nil)
+            }
+        } else {
+            context.close(promise: nil)
         }
     }
 }

@@ -74,6 +74,7 @@ public final class SocketServer: Service, Sendable {
                         stallTimeout: .seconds(Int64(limits.writeStallSeconds))))
                 try sync.addHandler(ByteToMessageHandler(RequestDecoder(maxLineBytes: limits.maxLineBytes, maxPayloadBytes: maxPayloadBytes)))
                 try sync.addHandler(MessageToByteHandler(ReplyEncoder()))
+                try sync.addHandler(FramingErrorHandler())
                 return AcceptedConnection(channel)
             }
         }
@@ -261,8 +262,8 @@ public final class SocketServer: Service, Sendable {
                         }
                         try? await endWatch()
                     } catch let error as FramingError {
+                        // FramingErrorHandler has already answered and is closing the channel.
                         watchers.cancelAll()
-                        if let reply = error.reply { try? await outbound.write(reply) }
                         self.logger.debug("closing a connection after a framing error", metadata: [LogKey.reason: "\(error)"])
                     }
                 }
