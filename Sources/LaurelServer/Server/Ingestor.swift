@@ -99,11 +99,11 @@ public final class Ingestor: Sendable {
     }
 }
 
-/// Timestamps as the registry writes them: RFC 3339 UTC with milliseconds.
+/// Timestamps on the wire: RFC 3339 in UTC with milliseconds, e.g. `2026-11-30T15:01:13.009Z`.
 enum Timestamp {
     static func now() -> String { string(Date()) }
 
     static func string(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon))
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }
