@@ -1,0 +1,18 @@
+import LaurelCore
+import Testing
+
+/// Inputs found by the fuzz targets under `Fuzz/` (see docs/RELIABILITY.md, "Fuzzing"). Each test
+/// failed before the fix named in its description.
+@Suite("Fuzz regressions: nomination parsing")
+struct NominationFuzzRegressionTests {
+    @Test(
+        "a one-line field never keeps a line break (VT, FF, NEL, U+2028, U+2029 become one space)",
+        arguments: ["\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}"])
+    func oneLineFieldHasNoLineBreak(_ lineBreak: String) throws {
+        // fuzz-header: "Award: A<VT>Nominee: B" kept the VT inside the award.
+        let n = try #require(parse("Award: A\(lineBreak)B \nNominee: N\(lineBreak)\n\nc\n").nominations.first)
+        #expect(n.award == "A B")
+        #expect(n.nominee == "N")
+        #expect(TextNormalizer.field(n.award) == n.award)
+    }
+}
