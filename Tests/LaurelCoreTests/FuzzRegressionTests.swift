@@ -16,3 +16,17 @@ struct NominationFuzzRegressionTests {
         #expect(TextNormalizer.field(n.award) == n.award)
     }
 }
+
+@Suite("Fuzz regressions: normalisation is idempotent")
+struct NormalisationFuzzRegressionTests {
+    @Test(
+        "repeated reading annotations are all removed, so a second normalisation changes nothing",
+        arguments: [("區(qū)(qū)", "區"), ("社區(qū)(qū)(qū)隊", "社區隊"), ("區(qū)(2020)", "區(2020)")])
+    func repeatedAnnotations(_ input: String, _ expected: String) {
+        // fuzz-header: "Award: 區(qū)(qū)" was stored as "區(qū)", which normalises again to "區".
+        let once = TextNormalizer.field(input)
+        #expect(once == expected)
+        #expect(TextNormalizer.field(once) == once)
+        #expect(TextNormalizer.citation(once) == once)
+    }
+}

@@ -86,6 +86,10 @@ public enum NominationProperties {
             add(name, value)
         }
         guard lines.allSatisfy({ $0.utf8.count <= limits.maxHeaderLineBytes }) else { return nil }
+        // A value that starts with a combining mark cannot be written as a header: after "Name: " the
+        // space and the mark form one grapheme, which trimming removes (a known limit of the format).
+        let values = [n.award, n.nominee, n.cycle, n.region, n.nominator, n.reference, n.contact] + Array(n.extra.values)
+        guard values.allSatisfy({ $0.isEmpty || (" " + $0).first == " " }) else { return nil }
         return lines.joined(separator: "\n") + "\n\n" + n.citation + "\n"
     }
 
