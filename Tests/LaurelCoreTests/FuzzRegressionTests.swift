@@ -30,3 +30,21 @@ struct NormalisationFuzzRegressionTests {
         #expect(TextNormalizer.citation(once) == once)
     }
 }
+
+@Suite("Fuzz regressions: NUL characters")
+struct NULFuzzRegressionTests {
+    @Test(
+        "a \\u0000 escape is refused like a raw NUL byte, in .json and .jsonl, in values and in keys",
+        arguments: [
+            (#"{"award":"A\u0000","nominee":"B","citation":"c"}"#, "a.json"),
+            (#"[{"award":"A","nominee":"B","citation":"c","extra":{"k\u0000":"v"}}]"#, "a.json"),
+            ("{\"award\":\"A\",\"nominee\":\"B\",\"citation\":\"c\"}\n{\"award\":\"A\",\"nominee\":\"B\\u0000\",\"citation\":\"c\"}\n", "a.jsonl"),
+        ])
+    func escapedNUL(_ text: String, _ name: String) throws {
+        // fuzz-json: a nominee holding U+0000 was accepted (the byte check only sees raw bytes).
+        let refusal = try #require(parse(text, as: name).refusal)
+        #expect(refusal.code == .nulByte)
+        #expect(!refusal.message.isEmpty)
+        #expect(refusal.line != nil)
+    }
+}
