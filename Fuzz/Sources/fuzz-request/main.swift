@@ -82,9 +82,12 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     // 2. Framing: one chunk against chunk sizes taken from the input's own bytes (1...16).
     let oneChunk = decode(bytes, chunkSizes: [])
     let split = decode(bytes, chunkSizes: bytes.map { Int($0 & 0x0F) + 1 })
-    let byteAtATime = decode(bytes, chunkSizes: Array(repeating: 1, count: bytes.count))
     require(oneChunk == split, "chunking changed the outcome:\n\(oneChunk)\n\(split)")
-    require(oneChunk == byteAtATime, "byte-at-a-time changed the outcome:\n\(oneChunk)\n\(byteAtATime)")
+    // Byte at a time costs one buffer per byte: only on short inputs, to keep the run rate up.
+    if bytes.count <= 300 {
+        let byteAtATime = decode(bytes, chunkSizes: Array(repeating: 1, count: bytes.count))
+        require(oneChunk == byteAtATime, "byte-at-a-time changed the outcome:\n\(oneChunk)\n\(byteAtATime)")
+    }
     for frame in oneChunk.frames {
         switch frame {
         case .request(let request):
