@@ -14,6 +14,8 @@ let package = Package(
     products: [
         .library(name: "LaurelClient", targets: ["LaurelClient"]),
         .library(name: "LaurelProtocol", targets: ["LaurelProtocol"]),
+        // For the fuzz package under Fuzz/ (a path dependency can only use products).
+        .library(name: "LaurelCore", targets: ["LaurelCore"]),
         .executable(name: "laureld", targets: ["laureld"]),
         .executable(name: "laurelctl", targets: ["laurelctl"]),
         .executable(name: "laurel-bench", targets: ["laurel-bench"]),

@@ -210,6 +210,14 @@ struct BoundedJSON {
                 case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "u"):
                     var value = try parseHex4()
+                    if value == 0 {
+                        // A raw NUL byte refuses the file (NominationInput); the escape must not be
+                        // the way around it: NUL cannot be stored as text or sent in a reply line.
+                        throw Failure(
+                            code: .nulByte,
+                            message: "a JSON string holds \\u0000 (a NUL character); remove it",
+                            line: line)
+                    }
                     if (0xD800...0xDBFF).contains(value) {
                         guard end - index >= 6, bytes[index] == UInt8(ascii: "\\"),
                             bytes[index + 1] == UInt8(ascii: "u")

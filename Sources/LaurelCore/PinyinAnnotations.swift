@@ -22,17 +22,20 @@ public enum PinyinAnnotations {
             let scalar = scalars[i]
             out.append(scalar)
             i += 1
-            guard SearchFolding.isHan(scalar), i < scalars.count, scalars[i] == "(" else { continue }
-            // Look for `)` within a syllable's length, with only pinyin letters in between.
-            var j = i + 1
-            var syllable = String.UnicodeScalarView()
-            while j < scalars.count, j - i - 1 <= maxSyllableScalars, isPinyinLetter(scalars[j]) {
-                syllable.append(scalars[j])
-                j += 1
-            }
-            if j < scalars.count, scalars[j] == ")", !syllable.isEmpty,
-                isReading(String(syllable), of: scalar)
-            {
+            guard SearchFolding.isHan(scalar) else { continue }
+            // Remove every annotation that follows: `區(qū)(qū)` must give `區`, not `區(qū)`, or a
+            // second pass would change the text again (normalisation must be idempotent).
+            while i < scalars.count, scalars[i] == "(" {
+                // Look for `)` within a syllable's length, with only pinyin letters in between.
+                var j = i + 1
+                var syllable = String.UnicodeScalarView()
+                while j < scalars.count, j - i - 1 <= maxSyllableScalars, isPinyinLetter(scalars[j]) {
+                    syllable.append(scalars[j])
+                    j += 1
+                }
+                guard j < scalars.count, scalars[j] == ")", !syllable.isEmpty,
+                    isReading(String(syllable), of: scalar)
+                else { break }
                 i = j + 1
             }
         }

@@ -15,7 +15,9 @@ public enum TextNormalizer {
             base.contains(where: \.isNewline) || base.first?.isWhitespace == true
                 || base.last?.isWhitespace == true
         else { return base }
-        return base.split(separator: "\n", omittingEmptySubsequences: true)
+        // Every line break a renderer honours (VT, FF, NEL, U+2028, U+2029 as well as LF) ends a
+        // line here: a header value may hold VT or U+2028, and a one-line field must not break.
+        return base.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline)
             .map { trim($0) }
             .filter { !$0.isEmpty }
             .joined(separator: " ")

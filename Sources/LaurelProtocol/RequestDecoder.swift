@@ -120,7 +120,7 @@ public struct RequestDecoder: NIOSingleStepByteToMessageDecoder {
         do {
             request = try Request.parse(line: line)
         } catch {
-            if Self.firstWord(of: line).uppercased() == Verb.submit.rawValue {
+            if Self.looksLikeSubmit(line) {
                 throw FramingError(
                     .badPayloadLength,
                     code: .badRequest,
@@ -171,6 +171,16 @@ public struct RequestDecoder: NIOSingleStepByteToMessageDecoder {
 
     private static func firstWord(of line: String) -> Substring {
         line.drop(while: { $0 == " " || $0 == "\t" }).prefix(while: { $0 != " " && $0 != "\t" })
+    }
+
+    /// Whether an unparsable line starts with the verb SUBMIT, written plain or quoted (`"submit"`,
+    /// even without its closing quote): the grammar accepts a quoted verb, so a quoted SUBMIT whose
+    /// line is broken must close the connection too, or its payload would be read as requests.
+    private static func looksLikeSubmit(_ line: String) -> Bool {
+        var word = firstWord(of: line)
+        if word.hasPrefix("\"") { word = word.dropFirst() }
+        if word.hasSuffix("\"") { word = word.dropLast() }
+        return word.uppercased() == Verb.submit.rawValue
     }
 
     /// Whether `line` is an HTTP request line: `METHOD target HTTP/d.d` with an upper-case method and a

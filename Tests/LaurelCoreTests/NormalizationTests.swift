@@ -46,7 +46,9 @@ struct NormalizationTests {
             "長(zhǎng)(cháng)x",
         ])
     func parenthesesKept(_ input: String) {
-        let expected = input == "長(zhǎng)(cháng)x" ? "長(cháng)x" : input
+        // Both readings go: keeping "長(cháng)x" made normalisation non-idempotent (it normalises
+        // again to "長x"); see FuzzRegressionTests.
+        let expected = input == "長(zhǎng)(cháng)x" ? "長x" : input
         #expect(TextNormalizer.field(input) == expected)
     }
 
