@@ -8,8 +8,8 @@ import Testing
 // Support for the subprocess tier: the real `laureld` and `laurelctl` binaries, built next to
 // the test bundle, driven as separate processes (and, as root, as other users).
 
-/// The build products directory (one definition: ``CLIHarness/productsDirectory``).
-let productsDirectory = CLIHarness.productsDirectory
+/// The build products directory (one definition: ``BuiltProducts/directory``).
+let productsDirectory = BuiltProducts.directory
 
 /// Whether the binaries this tier needs were built.
 let binariesBuilt = ["laureld", "laurelctl"].allSatisfy { access(productsDirectory + "/" + $0, X_OK) == 0 }
@@ -137,7 +137,9 @@ final class TestDaemon {
 
     /// `config` is TOML appended to a `[daemon]` section that sets `socket_mode = "0666"` (so test
     /// users can connect); pass more sections (`[roles]`, `[limits]`) as needed.
-    init(config: String = "", daemonSection: String = "") throws {
+    /// `arguments` are added to laureld's command line (e.g. `--demo`, which loads the seed
+    /// bulletin's ten teams; the explicit paths still win).
+    init(config: String = "", daemonSection: String = "", arguments: [String] = []) throws {
         dir = try TempDir()
         socket = dir.path + "/s"
         spool = dir.path + "/spool"
@@ -155,7 +157,7 @@ final class TestDaemon {
         process.executableURL = URL(fileURLWithPath: productsDirectory + "/laureld")
         process.arguments = [
             "--config", configPath, "--socket", socket, "--drop-dir", spool, "--state-dir", dir.path + "/state",
-        ]
+        ] + arguments
         var env = ProcessInfo.processInfo.environment
         for key in [
             "LAUREL_SOCKET", "LAUREL_DROP_DIR", "LAUREL_STATE_DIR", "LAUREL_LOG_LEVEL", "NOTIFY_SOCKET", "LISTEN_FDS",
@@ -214,14 +216,21 @@ final class TestDaemon {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    func stop() {
+    /// SIGTERM (SIGKILL after 15 s), wait, and return the exit status; the directory stays.
+    @discardableResult
+    func terminate() -> Int32 {
         if process.isRunning {
             kill(process.processIdentifier, SIGTERM)
             if !eventually(timeout: .seconds(15), { !process.isRunning }) {
                 kill(process.processIdentifier, SIGKILL)
             }
-            process.waitUntilExit()
         }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func stop() {
+        terminate()
         dir.remove()
     }
 }
