@@ -109,10 +109,18 @@ else
 fi
 
 # --- Install --------------------------------------------------------------------------------
+# The checkout may itself live under /tmp (hidden in the namespace by its private /tmp), so the
+# files `make install` needs and the binaries are copied in through a pipe first.
+STAGE=/run/lrl-src
+stage() {
+    tar -C "$ROOT" -cf - Makefile systemd Config docs/SYSTEMD.md | ns sh -c "mkdir -p $STAGE && tar -C $STAGE -xf -" &&
+    tar -C "$BIN_DIR" -cf - laureld laurelctl laurel-bench | ns sh -c "mkdir -p $STAGE/bin && tar -C $STAGE/bin -xf -"
+}
+check "the build is staged into the namespace" stage
 check "make install (SKIP_BUILD) into the namespace" \
-    ns make -C "$ROOT" install SKIP_BUILD=1 BUILD_BIN="$BIN_DIR"
+    ns make -C "$STAGE" install SKIP_BUILD=1 BUILD_BIN="$STAGE/bin"
 check "make install twice keeps the existing config" \
-    ns sh -c "echo '# edited' >> /etc/laurel/laureld.toml && make -C '$ROOT' install SKIP_BUILD=1 BUILD_BIN='$BIN_DIR' && tail -1 /etc/laurel/laureld.toml | grep -qx '# edited'"
+    ns sh -c "echo '# edited' >> /etc/laurel/laureld.toml && make -C '$STAGE' install SKIP_BUILD=1 BUILD_BIN='$STAGE/bin' && tail -1 /etc/laurel/laureld.toml | grep -qx '# edited'"
 check "units pass systemd-analyze verify with no output" \
     ns sh -c 'out=$(systemd-analyze verify --man=no /usr/local/lib/systemd/system/laureld.socket /usr/local/lib/systemd/system/laureld.service 2>&1); [ -z "$out" ] || { echo "$out"; exit 1; }'
 check "systemd-sysusers creates laurel and laurel-submit" \
@@ -168,7 +176,7 @@ check "systemd-analyze security exposure ≤ 0.$EXPOSURE_THRESHOLD" \
 echo "     $(ns systemd-analyze security --offline=yes /usr/local/lib/systemd/system/laureld.service 2>/dev/null | tail -1)"
 check "a second query re-activates the service through the kept socket" ns $CTL ping
 check "make uninstall removes the binaries and units" \
-    ns sh -c "systemctl stop laureld.service laureld.socket && make -C '$ROOT' uninstall && [ ! -e /usr/local/bin/laureld ] && [ ! -e /usr/local/lib/systemd/system/laureld.service ]"
+    ns sh -c "systemctl stop laureld.service laureld.socket && make -C '$STAGE' uninstall && [ ! -e /usr/local/bin/laureld ] && [ ! -e /usr/local/lib/systemd/system/laureld.service ]"
 
 # --- Power off, then prove nothing reached the machine --------------------------------------
 ns systemctl poweroff --no-block >/dev/null 2>&1
