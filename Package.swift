@@ -55,6 +55,10 @@ let package = Package(
             dependencies: [
                 "LaurelCore", "LaurelStore", "LaurelProtocol", "CSystemd",
                 .product(name: "NIOCore", package: "swift-nio"),
+                // pthread-based locks: ThreadSanitizer sees them (it cannot see inside the
+                // uninstrumented standard library's Synchronization.Mutex, and reported races
+                // between accesses that were all under one Mutex).
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -118,6 +122,7 @@ let package = Package(
             dependencies: [
                 "LaurelServer", "LaurelClient", "LaurelProtocol", "LaurelStore", "LaurelCore",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,6 +1,6 @@
 import LaurelProtocol
 import LaurelServer
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @Suite("EventHub: bounded fan-out to watchers")
@@ -12,12 +12,12 @@ struct EventHubTests {
     @Test("a watcher that falls `capacity` events behind is cut off once, and its buffer never grows past capacity")
     func overflowCutsOffOnce() async throws {
         let hub = EventHub(capacity: 8)
-        let overflows = Mutex(0)
-        let (_, events) = hub.subscribe(onOverflow: { overflows.withLock { $0 += 1 } })
+        let overflows = NIOLockedValueBox(0)
+        let (_, events) = hub.subscribe(onOverflow: { overflows.withLockedValue { $0 += 1 } })
         #expect(hub.subscriberCount == 1)
         // The watcher reads nothing while 100 events are published.
         for n in 0..<100 { hub.publish(Self.event(n)) }
-        #expect(overflows.withLock { $0 } == 1)
+        #expect(overflows.withLockedValue { $0 } == 1)
         #expect(hub.subscriberCount == 0, "the cut-off watcher is no longer subscribed")
 
         // It gets the first `capacity` events it had room for, then Overflow: nothing more was kept.
@@ -33,14 +33,14 @@ struct EventHubTests {
     @Test("a watcher that keeps up is never cut off; unsubscribe ends its stream")
     func keepingUpIsFine() async throws {
         let hub = EventHub(capacity: 4)
-        let overflows = Mutex(0)
-        let (id, events) = hub.subscribe(onOverflow: { overflows.withLock { $0 += 1 } })
+        let overflows = NIOLockedValueBox(0)
+        let (id, events) = hub.subscribe(onOverflow: { overflows.withLockedValue { $0 += 1 } })
         var iterator = events.makeAsyncIterator()
         for n in 0..<50 {
             hub.publish(Self.event(n))
             #expect(try await iterator.next()?.entry == "e\(n)")
         }
-        #expect(overflows.withLock { $0 } == 0)
+        #expect(overflows.withLockedValue { $0 } == 0)
         hub.unsubscribe(id)
         #expect(try await iterator.next() == nil)
         #expect(hub.subscriberCount == 0)

@@ -8,7 +8,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
-import Synchronization
+import NIOConcurrencyHelpers
 import UnixSignals
 
 /// Where the demo keeps its state: per user, nothing system-wide.
@@ -129,9 +129,9 @@ public struct LaureldRuntime: Sendable {
         let policy = RolePolicy(roles: settings.roles)
 
         // Readiness: the spool's first scan and the listening socket, both.
-        let pending = Mutex(2)
+        let pending = NIOLockedValueBox(2)
         let markReady: @Sendable () -> Void = {
-            let done = pending.withLock { count -> Bool in
+            let done = pending.withLockedValue { count -> Bool in
                 count -= 1
                 return count == 0
             }
@@ -143,16 +143,16 @@ public struct LaureldRuntime: Sendable {
             }
         }
 
-        let spoolBox = Mutex<SpoolService?>(nil)
-        let serverBox = Mutex<SocketServer?>(nil)
+        let spoolBox = NIOLockedValueBox<SpoolService?>(nil)
+        let serverBox = NIOLockedValueBox<SocketServer?>(nil)
         let live: @Sendable () -> LiveFigures = {
             var figures = LiveFigures()
-            if let status = spoolBox.withLock({ $0 })?.status {
+            if let status = spoolBox.withLockedValue({ $0 })?.status {
                 figures.queueDepth = status.queueDepth
                 figures.lastIngest = status.lastIngest
                 figures.pausedReason = status.pausedReason
             }
-            figures.connections = serverBox.withLock({ $0 })?.connectionCount ?? 0
+            figures.connections = serverBox.withLockedValue({ $0 })?.connectionCount ?? 0
             return figures
         }
         let configPath = self.configPath
@@ -203,8 +203,8 @@ public struct LaureldRuntime: Sendable {
         let server = SocketServer(
             listener: listener, limits: settings.limits, maxPayloadBytes: settings.spool.maxFileBytes, handler: handler,
             logger: logger, onListening: markReady)
-        spoolBox.withLock { $0 = spoolService }
-        serverBox.withLock { $0 = server }
+        spoolBox.withLockedValue { $0 = spoolService }
+        serverBox.withLockedValue { $0 = server }
 
         let watchdog = WatchdogService(notifier: notifier, spool: spoolService, registry: registry, pool: pool)
         let signals = SignalReloader(reload: reload, logger: logger)

@@ -1,5 +1,5 @@
 import LaurelProtocol
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Fans live events (accepted, refused, status) out to `WATCH` subscribers.
 ///
@@ -19,7 +19,7 @@ public final class EventHub: Sendable {
         var onOverflow: (@Sendable () -> Void)?
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
     private let capacity: Int
 
     public init(capacity: Int = 1024) {
@@ -27,7 +27,7 @@ public final class EventHub: Sendable {
     }
 
     /// How many watchers are subscribed now.
-    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+    public var subscriberCount: Int { state.withLockedValue { $0.subscribers.count } }
 
     /// Subscribe; the stream ends when `unsubscribe` is called with the returned id, or throws
     /// ``Overflow`` when the subscriber falls behind.
@@ -40,7 +40,7 @@ public final class EventHub: Sendable {
         onOverflow: (@Sendable () -> Void)? = nil
     ) -> (id: Int, events: AsyncThrowingStream<EventRecord, any Error>) {
         let (stream, continuation) = AsyncThrowingStream<EventRecord, any Error>.makeStream(bufferingPolicy: .bufferingOldest(capacity))
-        let id = state.withLock { state in
+        let id = state.withLockedValue { state in
             state.next += 1
             state.subscribers[state.next] = Subscriber(continuation: continuation, onOverflow: onOverflow)
             return state.next
@@ -57,12 +57,12 @@ public final class EventHub: Sendable {
 
     @discardableResult
     private func remove(_ id: Int) -> Subscriber? {
-        state.withLock { $0.subscribers.removeValue(forKey: id) }
+        state.withLockedValue { $0.subscribers.removeValue(forKey: id) }
     }
 
     /// Deliver `event` to every subscriber without waiting for any of them.
     public func publish(_ event: EventRecord) {
-        let subscribers = state.withLock { $0.subscribers }
+        let subscribers = state.withLockedValue { $0.subscribers }
         for (id, subscriber) in subscribers {
             if case .dropped = subscriber.continuation.yield(event) {
                 // Only the publisher that removes it reports the overflow (publishers may race).

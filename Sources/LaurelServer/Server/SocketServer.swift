@@ -6,7 +6,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The line-protocol server on a Unix socket.
 ///
@@ -27,7 +27,7 @@ public final class SocketServer: Service, Sendable {
     let logger: Logger
     let group: any EventLoopGroup
     let onListening: @Sendable () -> Void
-    private let connections = Mutex(ConnectionTable())
+    private let connections = NIOLockedValueBox(ConnectionTable())
 
     struct ConnectionTable {
         var next = 0
@@ -54,7 +54,7 @@ public final class SocketServer: Service, Sendable {
     }
 
     /// Connections open now.
-    public var connectionCount: Int { connections.withLock { $0.channels.count } }
+    public var connectionCount: Int { connections.withLockedValue { $0.channels.count } }
 
     public func run() async throws {
         let limits = self.limits
@@ -160,7 +160,7 @@ public final class SocketServer: Service, Sendable {
     }
 
     private func register(_ channel: any Channel) -> Int? {
-        connections.withLock { table in
+        connections.withLockedValue { table in
             guard !table.shuttingDown, table.channels.count < limits.maxConnections else { return nil }
             table.next += 1
             table.channels[table.next] = channel
@@ -169,11 +169,11 @@ public final class SocketServer: Service, Sendable {
     }
 
     private func unregister(_ id: Int) {
-        _ = connections.withLock { $0.channels.removeValue(forKey: id) }
+        _ = connections.withLockedValue { $0.channels.removeValue(forKey: id) }
     }
 
     private func beginShutdown(_ server: any Channel) {
-        let open = connections.withLock { table in
+        let open = connections.withLockedValue { table in
             table.shuttingDown = true
             return Array(table.channels.values)
         }
@@ -282,7 +282,7 @@ public final class SocketServer: Service, Sendable {
 /// would trip NIO's "NIOAsyncWriter deinited without finish()" precondition in that case.
 final class AcceptedConnection: Sendable {
     private let channel: any Channel
-    private let taken = Mutex(false)
+    private let taken = NIOLockedValueBox(false)
 
     init(_ channel: any Channel) {
         self.channel = channel
@@ -290,7 +290,7 @@ final class AcceptedConnection: Sendable {
 
     /// Hand the channel to the task that serves it.
     func take() -> any Channel {
-        taken.withLock { $0 = true }
+        taken.withLockedValue { $0 = true }
         return channel
     }
 
@@ -304,7 +304,7 @@ final class AcceptedConnection: Sendable {
     }
 
     deinit {
-        if !taken.withLock({ $0 }) {
+        if !taken.withLockedValue({ $0 }) {
             channel.close(promise: nil)
         }
     }

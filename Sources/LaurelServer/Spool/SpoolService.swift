@@ -5,7 +5,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// What the spool service reports for `STATS` and systemd's `STATUS=`.
 public struct SpoolStatus: Sendable, Hashable {
@@ -32,7 +32,7 @@ public final class SpoolService: Service, Sendable {
     let settings: LaureldSettings.Spool
     let logger: Logger
     let group: any EventLoopGroup
-    let statusBox = Mutex(SpoolStatus())
+    let statusBox = NIOLockedValueBox(SpoolStatus())
     /// Called once the watch is in place and the first scan is done.
     let onReady: @Sendable () -> Void
     /// Called after each batch (for systemd's STATUS= and the watchdog).
@@ -56,7 +56,7 @@ public final class SpoolService: Service, Sendable {
         self.onProgress = onProgress
     }
 
-    public var status: SpoolStatus { statusBox.withLock { $0 } }
+    public var status: SpoolStatus { statusBox.withLockedValue { $0 } }
 
     private enum Trigger: Sendable {
         case start, event, overflow, timer
@@ -130,7 +130,7 @@ public final class SpoolService: Service, Sendable {
                 logger.error("cannot scan the drop directory", metadata: [LogKey.reason: "\(error)"])
                 return
             }
-            statusBox.withLock { $0.queueDepth = names.count + stuck.count }
+            statusBox.withLockedValue { $0.queueDepth = names.count + stuck.count }
             if names.isEmpty { return }
             let leftBehind = await ingestBatch(Array(names.prefix(settings.batchMaxFiles)))
             onProgress(status)
@@ -180,7 +180,7 @@ public final class SpoolService: Service, Sendable {
                 logger.error("committed but could not remove from new/ (it will be seen as a duplicate)", metadata: [LogKey.file: "\(name)", LogKey.reason: "\(error)"])
             }
         }
-        statusBox.withLock {
+        statusBox.withLockedValue {
             $0.acceptedSinceStart += itemNames.count
             $0.lastIngest = Date()
             if $0.pausedReason != nil {
@@ -192,7 +192,7 @@ public final class SpoolService: Service, Sendable {
     }
 
     private func pause(_ reason: String) {
-        let changed = statusBox.withLock { status -> Bool in
+        let changed = statusBox.withLockedValue { status -> Bool in
             defer { status.pausedReason = reason }
             return status.pausedReason != reason
         }
@@ -208,7 +208,7 @@ public final class SpoolService: Service, Sendable {
             logger.error("could not move a refused file to rejected/; it stays in new/ and is retried at the next scan", metadata: [LogKey.file: "\(name)", LogKey.reason: "\(error)"])
             return false
         }
-        statusBox.withLock { $0.refusedSinceStart += 1 }
+        statusBox.withLockedValue { $0.refusedSinceStart += 1 }
         return true
     }
 }
