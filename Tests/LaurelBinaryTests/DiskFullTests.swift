@@ -75,7 +75,8 @@ struct DiskFullTests {
         // Space returns: the daemon notices by itself (no new drop, no signal).
         unlink(filler)
         #expect(try waitUntil(timeout: .seconds(30)) { try daemon.stats()["files"] as? Int == 5 + later })
-        #expect(listDirectory(daemon.newDir).isEmpty)
+        // A file leaves new/ just after its batch commits, so wait for that too.
+        #expect(waitUntil(timeout: .seconds(30)) { listDirectory(daemon.newDir).isEmpty })
         #expect(listDirectory(daemon.rejectedDir).isEmpty)
         let resumed = try daemon.stats()
         #expect(resumed["ingest_paused"] == nil, "\(resumed)")
