@@ -29,6 +29,8 @@ struct InProcessDaemon {
         _ body: @escaping @Sendable (InProcessDaemon) async throws -> T
     ) async throws -> T {
         let dir = directory ?? TemporaryDirectory()
+        // A directory we made is ours to remove; one passed in belongs to the caller.
+        defer { if directory == nil { dir.remove() } }
         let settings = Self.settings(in: dir, tweak)
         let runtime = LaureldRuntime(
             settings: settings, configPath: nil, seedFiles: seed, createDirectories: true, handleSignals: false, notifier: .disabled,
