@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import LaurelServer
@@ -106,6 +107,30 @@ struct SystemdNotifierTests {
             }
         }
         #expect(pings == ["WATCHDOG=1", "WATCHDOG=1", "WATCHDOG=1"])
+    }
+
+    @Test("A failing health check sends no ping")
+    func watchdogServiceSkipsUnhealthy() async throws {
+        let fake = try FakeNotifySocket()
+        let checks = NIOLockedValueBox(0)
+        let env = ["NOTIFY_SOCKET": fake.path, "WATCHDOG_USEC": "200000", "WATCHDOG_PID": String(getpid())]
+        try await withEnvironment(env) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // Healthy only on every other check.
+                group.addTask {
+                    try await SystemdWatchdogService {
+                        checks.withLockedValue { count in
+                            count += 1
+                            return count % 2 == 0
+                        }
+                    }.run()
+                }
+                for _ in 0..<3 { #expect(await fake.next() == "WATCHDOG=1") }
+                group.cancelAll()
+                try await group.waitForAll()
+            }
+        }
+        #expect(checks.withLockedValue { $0 } >= 6, "three pings need six checks when every other one fails")
     }
 
     @Test("The watchdog service returns at once when the watchdog is off")

@@ -206,7 +206,9 @@ public struct LaureldRuntime: Sendable {
         spoolBox.withLockedValue { $0 = spoolService }
         serverBox.withLockedValue { $0 = server }
 
-        let watchdog = WatchdogService(notifier: notifier, spool: spoolService, registry: registry, pool: pool)
+        let watchdog = SystemdWatchdogService(notifier: notifier) {
+            (try? await pool.runIfActive { try registry.stats() }) != nil
+        }
         let signals = SignalReloader(reload: reload, logger: logger)
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
@@ -258,29 +260,6 @@ struct SignalReloader: Service {
         for await _ in signals.cancelOnGracefulShutdown() {
             logger.notice("SIGHUP: reloading the configuration")
             _ = await reload()
-        }
-    }
-}
-
-/// Pings systemd's watchdog at half of `WatchdogSec=`, but only while the daemon's own work
-/// loops are alive: the spool loop has ticked recently and the database answers through the
-/// same thread pool the requests use. A wedged daemon stops pinging and is restarted.
-struct WatchdogService: Service {
-    let notifier: SystemdNotifier
-    let spool: SpoolService
-    let registry: Registry
-    let pool: NIOThreadPool
-
-    func run() async throws {
-        guard let interval = notifier.watchdogInterval else { return }
-        let period = interval / 2
-        let registry = self.registry
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let healthy = (try? await pool.runIfActive { try registry.stats() }) != nil
-                if healthy { notifier.watchdogPing() }
-                try await Task.sleep(for: period)
-            }
         }
     }
 }
