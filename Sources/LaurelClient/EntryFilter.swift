@@ -34,13 +34,17 @@ public struct EntryFilter: Sendable, Hashable {
 public struct Page<Item: Sendable & Hashable>: Sendable, Hashable {
     /// The records on this page, in the daemon's order.
     public var items: [Item]
-    /// How many records match in all (`total=` of the last line).
+    /// How many records match in all (`total=` of the last line), or at least how many when
+    /// ``totalIsExact`` is `false`.
     public var total: Int
+    /// `false` when the daemon stopped counting at its cap (`total=1000+`): `total` is a lower bound.
+    public var totalIsExact: Bool
 
     /// Creates a page.
-    public init(items: [Item], total: Int) {
+    public init(items: [Item], total: Int, totalIsExact: Bool = true) {
         self.items = items
         self.total = total
+        self.totalIsExact = totalIsExact
     }
 }
 

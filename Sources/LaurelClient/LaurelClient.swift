@@ -315,7 +315,10 @@ public final class LaurelClient {
     private func page(_ request: Request) async throws(LaurelClientError) -> Page<EntryRecord> {
         let reply = try await call(request)
         let items: [EntryRecord] = try records(reply)
-        let total = reply.final.summary["total"].flatMap { Int($0) } ?? items.count
-        return Page(items: items, total: total)
+        // `total=1000+`: the daemon stopped counting at its cap.
+        let word = reply.final.summary["total"] ?? ""
+        let exact = !word.hasSuffix("+")
+        let total = Int(exact ? Substring(word) : word.dropLast()) ?? items.count
+        return Page(items: items, total: total, totalIsExact: exact)
     }
 }

@@ -5,22 +5,36 @@ import LaurelCore
 extension Registry {
     /// The entry with this id, or `nil`.
     public func entry(id: String) throws(RegistryError) -> EntryRow? {
-        try read("read an entry") { db in
-            try Row.fetchOne(db, sql: "SELECT \(EntrySQL.columns) FROM entry e WHERE e.id = ?", arguments: [id]).map(EntrySQL.decode)
+        try singleStatementRead("read an entry") { db in
+            let statement = try db.cachedStatement(sql: "SELECT \(EntrySQL.columns) FROM entry e WHERE e.id = ?")
+            return try Row.fetchOne(statement, arguments: [id]).map(EntrySQL.decode)
         }
     }
 
-    /// Entries, newest first, with the total matching `filter`.
+    /// Entries, newest first, with the total matching `filter` (exact up to ``totalCap``).
     public func list(filter: EntryFilter = .all, limit: Int, offset: Int = 0) throws(RegistryError) -> Page<EntryRow> {
         let (conditions, arguments) = EntrySQL.conditions(filter)
         return try read("list entries") { db in
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM entry e WHERE 1\(conditions)", arguments: arguments) ?? 0
+            let (total, exact) = try Self.cappedCount(db, from: "entry e WHERE 1\(conditions)", arguments: arguments)
             let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT \(EntrySQL.columns) FROM entry e WHERE 1\(conditions) ORDER BY e.seq DESC LIMIT ? OFFSET ?",
+                db.cachedStatement(sql: "SELECT \(EntrySQL.columns) FROM entry e WHERE 1\(conditions) ORDER BY e.seq DESC LIMIT ? OFFSET ?"),
                 arguments: arguments + [max(0, limit), max(0, offset)])
-            return Page(items: try rows.map(EntrySQL.decode), total: total)
+            return Page(items: try rows.map(EntrySQL.decode), total: total, totalIsExact: exact)
         }
+    }
+
+    /// How many totals count at most: past this, `total` is a lower bound (see ``Page``).
+    ///
+    /// Counting is the one part of a page whose cost grows with the number of matches (every
+    /// match is visited); capped, a page costs about the same for a rare name and for a word in
+    /// every citation of a million entries.
+    public static let totalCap = 1000
+
+    /// `count(*)` of `SELECT 1 FROM <from>`, stopping at ``totalCap`` + 1 rows.
+    static func cappedCount(_ db: Database, from: String, arguments: StatementArguments) throws -> (Int, exact: Bool) {
+        let statement = try db.cachedStatement(sql: "SELECT count(*) FROM (SELECT 1 FROM \(from) LIMIT ?)")
+        let n = try Int.fetchOne(statement, arguments: arguments + [totalCap + 1]) ?? 0
+        return n > totalCap ? (totalCap, false) : (n, true)
     }
 
     /// Awards and how many entries each has, by folded award name (shown as first spelt), sorted.
@@ -195,8 +209,13 @@ enum EntrySQL {
         return EntryRow(
             id: row["id"], award: row["award"], nominee: row["nominee"], kind: kind, status: try status(row["status"]),
             cycle: row["cycle"], region: row["region"], citation: row["citation"], nominations: row["nomination_count"],
-            warnings: try StoreJSON.decode([String].self, row["warnings"]), createdAt: storedDate(row["created_at"]),
+            warnings: try warnings(row["warnings"]), createdAt: storedDate(row["created_at"]),
             updatedAt: storedDate(row["updated_at"]))
+    }
+
+    /// The stored warning codes (a JSON array of strings; nearly always `[]`).
+    static func warnings(_ text: String) throws -> [String] {
+        text == "[]" ? [] : try StoreJSON.decode([String].self, text)
     }
 
     static func status(_ text: String) throws -> EntryStatus {

@@ -14,8 +14,10 @@ extension Registry {
     /// 2. every other match, newest first (`ORDER BY rowid DESC`: SQLite walks the doclists
     ///    backwards and stops after `offset + limit` rows).
     ///
-    /// `total` is `count(*)` over the match (plus the filter): it visits every match, so it is
-    /// the one cost that grows with a term's frequency (a few ms per 100k matches).
+    /// `total` counts matches (plus the filter) up to ``totalCap``; past it the page says "at
+    /// least" (see ``Page``), so a term found in every citation costs no more than a rare one.
+    /// Statements are cached per reader connection; the tier lists travel as one JSON argument
+    /// (`json_each`), so the SQL text, and its cache entry, does not vary with their length.
     /// A query with nothing searchable returns an empty page.
     public func search(_ text: String, filter: EntryFilter = .all, limit: Int, offset: Int = 0) throws(RegistryError) -> Page<EntryRow> {
         guard let query = SearchQuery(text) else { return Page(items: [], total: 0) }
@@ -26,20 +28,19 @@ extension Registry {
             // CROSS JOIN pins the FTS table as the outer loop. Left to itself the planner may drive from
             // a filter index and re-run the MATCH once per entry, which costs seconds.
             let join = conditions.isEmpty ? "" : " CROSS JOIN entry e ON e.seq = entry_fts.rowid"
-            let total =
-                try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM entry_fts\(join) WHERE entry_fts MATCH ?\(conditions)",
-                    arguments: [query.matchExpression] + filterArguments) ?? 0
-            guard total > 0, limit > 0 else { return Page(items: [], total: total) }
+            let (total, exact) = try Self.cappedCount(
+                db, from: "entry_fts\(join) WHERE entry_fts MATCH ?\(conditions)",
+                arguments: [query.matchExpression] + filterArguments)
+            guard total > 0, limit > 0 else { return Page(items: [], total: total, totalIsExact: exact) }
 
             // Tier 1: nominee matches, newest `nomineeTierCap`, ranked by bm25.
             let nomineeJoin = conditions.isEmpty ? "" : " CROSS JOIN entry e ON e.seq = nominee_fts.rowid"
             let ranked = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT nominee_fts.rowid AS seq, bm25(nominee_fts) AS score FROM nominee_fts\(nomineeJoin)
-                    WHERE nominee_fts MATCH ?\(conditions) ORDER BY nominee_fts.rowid DESC LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT nominee_fts.rowid AS seq, bm25(nominee_fts) AS score FROM nominee_fts\(nomineeJoin)
+                        WHERE nominee_fts MATCH ?\(conditions) ORDER BY nominee_fts.rowid DESC LIMIT ?
+                        """),
                 arguments: [query.matchExpression] + filterArguments + [Self.nomineeTierCap]
             ).map { (seq: $0["seq"] as Int64, score: $0["score"] as Double) }
                 .sorted { $0.score != $1.score ? $0.score < $1.score : $0.seq > $1.seq }
@@ -48,10 +49,9 @@ extension Registry {
             var items: [EntryRow] = []
             if offset < ranked.count {
                 let slice = Array(ranked[offset..<min(ranked.count, offset + limit)])
-                let placeholders = Array(repeating: "?", count: slice.count).joined(separator: ",")
                 let rows = try Row.fetchAll(
-                    db, sql: "SELECT \(EntrySQL.columns) FROM entry e WHERE e.seq IN (\(placeholders))",
-                    arguments: StatementArguments(slice))
+                    db.cachedStatement(sql: "SELECT \(EntrySQL.columns) FROM entry e WHERE e.seq IN (SELECT value FROM json_each(?))"),
+                    arguments: [Self.jsonArray(slice)])
                 var bySeq: [Int64: EntryRow] = [:]
                 for row in rows { bySeq[row["seq"]] = try EntrySQL.decode(row) }
                 items = slice.compactMap { bySeq[$0] }
@@ -60,21 +60,24 @@ extension Registry {
             // Tier 2: everything else, newest first.
             let remaining = limit - items.count
             if remaining > 0 {
-                let excluded =
-                    ranked.isEmpty
-                    ? "" : " AND entry_fts.rowid NOT IN (" + Array(repeating: "?", count: ranked.count).joined(separator: ",") + ")"
+                let excluded = ranked.isEmpty ? "" : " AND entry_fts.rowid NOT IN (SELECT value FROM json_each(?))"
                 let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT \(EntrySQL.columns) FROM entry_fts CROSS JOIN entry e ON e.seq = entry_fts.rowid
-                        WHERE entry_fts MATCH ?\(conditions)\(excluded)
-                        ORDER BY entry_fts.rowid DESC LIMIT ? OFFSET ?
-                        """,
-                    arguments: [query.matchExpression] + filterArguments + StatementArguments(ranked)
+                    db.cachedStatement(
+                        sql: """
+                            SELECT \(EntrySQL.columns) FROM entry_fts CROSS JOIN entry e ON e.seq = entry_fts.rowid
+                            WHERE entry_fts MATCH ?\(conditions)\(excluded)
+                            ORDER BY entry_fts.rowid DESC LIMIT ? OFFSET ?
+                            """),
+                    arguments: [query.matchExpression] + filterArguments + (ranked.isEmpty ? [] : [Self.jsonArray(ranked)])
                         + [remaining, max(0, offset - ranked.count)])
                 items += try rows.map(EntrySQL.decode)
             }
-            return Page(items: items, total: total)
+            return Page(items: items, total: total, totalIsExact: exact)
         }
+    }
+
+    /// `[1,2,3]`: integers as one JSON array, for `json_each(?)`.
+    static func jsonArray(_ values: [Int64]) -> String {
+        "[" + values.map(String.init).joined(separator: ",") + "]"
     }
 }

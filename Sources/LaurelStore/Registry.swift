@@ -91,6 +91,16 @@ public final class Registry: Sendable {
         }
     }
 
+    /// A read outside a transaction, for a single statement (SQLite makes each statement see one
+    /// snapshot by itself): it saves the `BEGIN`/`COMMIT` a `read` pays for its isolation.
+    func singleStatementRead<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) throws(RegistryError) -> T {
+        do {
+            return try pool.unsafeRead(body)
+        } catch {
+            throw RegistryError.wrap(error, path: path, operation: operation, logger: logger)
+        }
+    }
+
     func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) throws(RegistryError) -> T {
         do {
             return try pool.write(body)

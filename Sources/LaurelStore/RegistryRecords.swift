@@ -59,13 +59,20 @@ public struct EntryFilter: Sendable, Hashable {
 }
 
 /// One page of results and the total number of results across all pages.
+///
+/// Totals are counted exactly up to ``Registry/totalCap``; past it, counting every match of a
+/// common term in a large registry would cost more than the page itself, so `total` is the cap
+/// and `totalIsExact` is `false` ("at least `total`").
 public struct Page<Item: Sendable>: Sendable {
     public var items: [Item]
     public var total: Int
+    /// `false` when `total` is a lower bound (the count stopped at ``Registry/totalCap``).
+    public var totalIsExact: Bool
 
-    public init(items: [Item], total: Int) {
+    public init(items: [Item], total: Int, totalIsExact: Bool = true) {
         self.items = items
         self.total = total
+        self.totalIsExact = totalIsExact
     }
 }
 

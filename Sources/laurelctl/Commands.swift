@@ -49,17 +49,25 @@ struct Stats: AsyncParsableCommand {
 struct PageDocument: Encodable {
     var entries: [EntryRecord]
     var total: Int
+    /// `false` when `total` is a lower bound (the daemon counts to 1,000).
+    var totalIsExact: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case entries, total
+        case totalIsExact = "total_is_exact"
+    }
 }
 
 func printPage(_ page: Page<EntryRecord>, offset: Int?, json: Bool) {
-    if json { return Output.json(PageDocument(entries: page.items, total: page.total)) }
+    if json { return Output.json(PageDocument(entries: page.items, total: page.total, totalIsExact: page.totalIsExact)) }
+    let total = "\(page.total)\(page.totalIsExact ? "" : "+")"
     if page.items.isEmpty {
-        Output.line("no entries (total \(page.total))")
+        Output.line("no entries (total \(total))")
         return
     }
     Output.raw(Output.entryTable(page.items))
     let first = (offset ?? 0) + 1
-    Output.line("showing \(first)–\(first + page.items.count - 1) of \(page.total)")
+    Output.line("showing \(first)–\(first + page.items.count - 1) of \(total)")
 }
 
 struct Search: AsyncParsableCommand {

@@ -56,6 +56,9 @@ final class RawSocketClient {
     @discardableResult
     func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
+    /// Half-closes: the daemon sees end of input, this side can still read.
+    func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+
     /// Reads until the peer closes, the timeout passes, or `maxBytes` arrive. `closed` is true when
     /// the peer ended the connection (EOF or reset).
     func readAll(maxBytes: Int = 1 << 20) -> (bytes: [UInt8], closed: Bool) {

@@ -170,6 +170,43 @@ struct DaemonTests {
         }
     }
 
+    @Test("pipelined reads and writes are answered in request order, each seeing the ones before it")
+    func pipelinedOrder() async throws {
+        // Reads are served on the event loop (FastLane), writes by the connection's task: a read
+        // pipelined after a write must wait for it, and replies must keep request order.
+        try await InProcessDaemon.with(seed: []) { daemon in
+            try await LaurelClient.withConnection(socketPath: daemon.socket) { client async throws in
+                let first = try await client.send(pipelined: [
+                    Request(.search, ["百步亭"]),
+                    Request.submit(fileName: "b.nom", contents: Array(headerFile.utf8)),
+                    Request(.search, ["百步亭"]),
+                    Request(.ping),
+                    Request(.list, ["limit=5"]),
+                ])
+                #expect(first.map(\.final.text) == ["total=0 count=0", "accepted", "total=1 count=1", "PONG", "total=1 count=1"])
+                let id = try #require(try first[2].records(EntryRecord.self).first?.id)
+                let second = try await client.send(pipelined: [
+                    Request(.get, [id]),
+                    Request(.move, ["shortlisted", id]),
+                    Request(.get, [id]),
+                    Request(.history, [id]),
+                    Request(.move, ["awarded", id]),
+                    Request(.search, ["百步亭", "status=awarded"]),
+                    Request(.get, [id]),
+                    Request(.quit),
+                ])
+                #expect(try second[0].records(EntryRecord.self).map(\.status) == ["nominated"])
+                #expect(second[1].final.text == "moved=1")
+                #expect(try second[2].records(EntryRecord.self).map(\.status) == ["shortlisted"])
+                #expect(second[3].final.text == "count=2")
+                #expect(second[4].final.text == "moved=1")
+                #expect(second[5].final.text == "total=1 count=1")
+                #expect(try second[6].records(EntryRecord.self).map(\.status) == ["awarded"])
+                #expect(second[7].final.text == "BYE")
+            }
+        }
+    }
+
     @Test("GET, HISTORY and MOVE answer by id; unknown ids are NOT_FOUND")
     func getMoveHistory() async throws {
         try await InProcessDaemon.with { daemon in

@@ -51,35 +51,139 @@ public struct RequestHandler: Sendable {
 
     static let serverVersion = "laureld/0.1.0"
 
+    /// Verbs answered from the registry alone, with one reply and no side effect. The connection's
+    /// ``FastLane`` serves them on the event loop and the request thread pool, without waking the
+    /// connection's task; ``readReply(_:peer:)`` is the one implementation both paths use.
+    static let readVerbs: Set<Verb> = [.ping, .hello, .stats, .get, .search, .list, .awards, .history]
+
+    /// Read verbs that need no database (answered on the event loop itself).
+    static let immediateVerbs: Set<Verb> = [.ping, .hello]
+
     /// Handle one request; `write` is called with batches of lines, the last batch ending with
     /// the final line.
     public func handle(_ request: Request, peer: Peer, write: ([ReplyLine]) async throws -> Void) async throws {
-        let needed = Role.required(for: request.verb)
-        guard Verb.all.contains(request.verb) else {
-            try await write([.error(.unknownVerb, "unknown verb \(WireText.excerpt(request.verb.rawValue)); send HELLO for the list of verbs")])
+        if Self.readVerbs.contains(request.verb) {
+            if Self.immediateVerbs.contains(request.verb) {
+                try await write(readReply(request, peer: peer))
+            } else {
+                do {
+                    try await write(db { readReply(request, peer: peer) })
+                } catch is NIOThreadPoolError.ThreadPoolInactive {
+                    try await write([Self.shuttingDown])
+                }
+            }
             return
         }
-        guard peer.roles.contains(needed) else {
-            try await write([.error(.denied, "\(request.verb.rawValue) needs the \(needed.rawValue) role; user \(peer.userName) (uid \(peer.uid)) does not have it")])
+        if let refusal = refusal(request, peer: peer) {
+            try await write([refusal])
             return
         }
         do {
             try await dispatch(request, peer: peer, write: write)
         } catch let error as RequestError {
-            try await write([.error(error.code, error.sentence)])
+            try await write([error.reply])
         } catch let error as RegistryError {
-            let code: WireErrorCode
-            switch error.code {
-            case RegistryError.notFoundCode: code = .notFound
-            case RegistryError.illegalMoveCode: code = .refused
-            case RegistryError.storageFullCode: code = .busy
-            default:
-                code = .internal
-                logger.error("registry error", metadata: [LogKey.reason: "\(error)", LogKey.code: "\(error.code)"])
-            }
-            try await write([.error(code, error.description)])
+            try await write([reply(error)])
         } catch is NIOThreadPoolError.ThreadPoolInactive {
-            try await write([.error(.busy, "the daemon is shutting down")])
+            try await write([Self.shuttingDown])
+        }
+    }
+
+    static let shuttingDown = ReplyLine.error(.busy, "the daemon is shutting down")
+
+    /// `ERR UNKNOWN_VERB` or `ERR DENIED` when the request cannot run for this peer, else nil.
+    func refusal(_ request: Request, peer: Peer) -> ReplyLine? {
+        let needed = Role.required(for: request.verb)
+        guard Verb.all.contains(request.verb) else {
+            return .error(.unknownVerb, "unknown verb \(WireText.excerpt(request.verb.rawValue)); send HELLO for the list of verbs")
+        }
+        guard peer.roles.contains(needed) else {
+            return .error(.denied, "\(request.verb.rawValue) needs the \(needed.rawValue) role; user \(peer.userName) (uid \(peer.uid)) does not have it")
+        }
+        return nil
+    }
+
+    /// A registry error as a wire reply (unexpected ones are logged).
+    func reply(_ error: RegistryError) -> ReplyLine {
+        let code: WireErrorCode
+        switch error.code {
+        case RegistryError.notFoundCode: code = .notFound
+        case RegistryError.illegalMoveCode: code = .refused
+        case RegistryError.storageFullCode: code = .busy
+        default:
+            code = .internal
+            logger.error("registry error", metadata: [LogKey.reason: "\(error)", LogKey.code: "\(error.code)"])
+        }
+        return .error(code, error.description)
+    }
+
+    /// The whole reply to a read verb (``readVerbs``), refusals and errors included. Blocks on the
+    /// database for all but ``immediateVerbs``: call it on the request thread pool.
+    func readReply(_ request: Request, peer: Peer) -> [ReplyLine] {
+        if let refusal = refusal(request, peer: peer) { return [refusal] }
+        do {
+            return try read(request, peer: peer)
+        } catch let error as RequestError {
+            return [error.reply]
+        } catch let error as RegistryError {
+            return [reply(error)]
+        } catch {
+            logger.error("unexpected error in a read", metadata: [LogKey.reason: "\(error)"])
+            return [.error(.internal, "the request failed unexpectedly; the daemon log has the details")]
+        }
+    }
+
+    private func read(_ request: Request, peer: Peer) throws -> [ReplyLine] {
+        let registry = self.registry
+        switch request.verb {
+        case .ping:
+            return [ReplyLine(.ok, more: false, "PONG")]
+        case .hello:
+            let hello = HelloRecord(
+                protocol: 1, server: Self.serverVersion, capabilities: Verb.all.map(\.rawValue),
+                limits: .init(maxLine: limits.maxLine, maxSubmit: limits.maxSubmit),
+                role: peer.primaryRole.rawValue, uid: Int(peer.uid), user: peer.userName)
+            return [.record(hello), ReplyLine(.ok, more: false, "HELLO")]
+        case .stats:
+            let counts = try registry.stats()
+            let live = self.live()
+            let stats = StatsRecord(
+                entries: counts.entries, nominations: counts.nominations, files: counts.files,
+                rejectedFiles: counts.rejectedFiles, queueDepth: live.queueDepth, connections: live.connections,
+                uptimeSeconds: Date().timeIntervalSince(started), lastIngest: live.lastIngest.map(Timestamp.string),
+                ingestPaused: live.pausedReason)
+            return [.record(stats), ReplyLine(.ok, more: false, "STATS")]
+        case .get:
+            let id = try single(request, "GET needs one entry id, e.g. GET k3m9q2xa")
+            guard let row = try registry.entry(id: id) else { throw RequestError.notFound(id) }
+            return [.record(Self.record(row)), ReplyLine(.ok, more: false, "1")]
+        case .search:
+            guard !request.positionals.isEmpty else {
+                throw RequestError(.badRequest, "SEARCH needs a query, e.g. SEARCH 葉莉 limit=10")
+            }
+            let text = request.positionals.joined(separator: " ")
+            let (filter, limit, offset) = try listArguments(request)
+            let page = try registry.search(text, filter: filter, limit: limit, offset: offset)
+            return page.items.map { .record(Self.record($0)) } + [Self.pageSummary(page)]
+        case .list:
+            let (filter, limit, offset) = try listArguments(request)
+            let page = try registry.list(filter: filter, limit: limit, offset: offset)
+            return page.items.map { .record(Self.record($0)) } + [Self.pageSummary(page)]
+        case .awards:
+            let awards = try registry.awards()
+            return awards.map { .record(AwardRecord(award: $0.award, entries: $0.entries)) } + [ReplyLine(.ok, more: false, "count=\(awards.count)")]
+        case .history:
+            let id = try single(request, "HISTORY needs one entry id")
+            guard let changes = try registry.history(id: id) else { throw RequestError.notFound(id) }
+            let lines = changes.map { change in
+                ReplyLine.record(
+                    HistoryRecord(
+                        at: Timestamp.string(change.at), from: change.from?.rawValue ?? "", to: change.to.rawValue,
+                        actorUID: change.actorUID ?? -1, actor: change.actorName, reason: change.reason))
+            }
+            return lines + [ReplyLine(.ok, more: false, "count=\(changes.count)")]
+        default:
+            throw RequestError(.unknownVerb, "\(request.verb.rawValue) is not a read verb")
         }
     }
 
@@ -95,53 +199,6 @@ public struct RequestHandler: Sendable {
     private func dispatch(_ request: Request, peer: Peer, write: ([ReplyLine]) async throws -> Void) async throws {
         let registry = self.registry
         switch request.verb {
-        case .ping:
-            try await write([ReplyLine(.ok, more: false, "PONG")])
-        case .hello:
-            let hello = HelloRecord(
-                protocol: 1, server: Self.serverVersion, capabilities: Verb.all.map(\.rawValue),
-                limits: .init(maxLine: limits.maxLine, maxSubmit: limits.maxSubmit),
-                role: peer.primaryRole.rawValue, uid: Int(peer.uid), user: peer.userName)
-            try await write([.record(hello), ReplyLine(.ok, more: false, "HELLO")])
-        case .stats:
-            let counts = try await db { try registry.stats() }
-            let live = self.live()
-            let stats = StatsRecord(
-                entries: counts.entries, nominations: counts.nominations, files: counts.files,
-                rejectedFiles: counts.rejectedFiles, queueDepth: live.queueDepth, connections: live.connections,
-                uptimeSeconds: Date().timeIntervalSince(started), lastIngest: live.lastIngest.map(Timestamp.string),
-                ingestPaused: live.pausedReason)
-            try await write([.record(stats), ReplyLine(.ok, more: false, "STATS")])
-        case .get:
-            let id = try single(request, "GET needs one entry id, e.g. GET k3m9q2xa")
-            guard let row = try await db({ try registry.entry(id: id) }) else { throw RequestError.notFound(id) }
-            try await write([.record(Self.record(row)), ReplyLine(.ok, more: false, "1")])
-        case .search:
-            guard let query = request.positionals.first else {
-                throw RequestError(.badRequest, "SEARCH needs a query, e.g. SEARCH 葉莉 limit=10")
-            }
-            let text = request.positionals.joined(separator: " ")
-            _ = query
-            let (filter, limit, offset) = try listArguments(request)
-            let page = try await db { try registry.search(text, filter: filter, limit: limit, offset: offset) }
-            try await write(page.items.map { .record(Self.record($0)) } + [ReplyLine(.ok, more: false, "total=\(page.total) count=\(page.items.count)")])
-        case .list:
-            let (filter, limit, offset) = try listArguments(request)
-            let page = try await db { try registry.list(filter: filter, limit: limit, offset: offset) }
-            try await write(page.items.map { .record(Self.record($0)) } + [ReplyLine(.ok, more: false, "total=\(page.total) count=\(page.items.count)")])
-        case .awards:
-            let awards = try await db { try registry.awards() }
-            try await write(awards.map { .record(AwardRecord(award: $0.award, entries: $0.entries)) } + [ReplyLine(.ok, more: false, "count=\(awards.count)")])
-        case .history:
-            let id = try single(request, "HISTORY needs one entry id")
-            guard let changes = try await db({ try registry.history(id: id) }) else { throw RequestError.notFound(id) }
-            let lines = changes.map { change in
-                ReplyLine.record(
-                    HistoryRecord(
-                        at: Timestamp.string(change.at), from: change.from?.rawValue ?? "", to: change.to.rawValue,
-                        actorUID: change.actorUID ?? -1, actor: change.actorName, reason: change.reason))
-            }
-            try await write(lines + [ReplyLine(.ok, more: false, "count=\(changes.count)")])
         case .submit:
             guard let payload = request.payload, let name = request.positionals.first else {
                 throw RequestError(.badRequest, "SUBMIT needs a file name and a byte count, followed by the file")
@@ -256,6 +313,11 @@ public struct RequestHandler: Sendable {
         return cleaned.isEmpty ? "submitted" : String(cleaned.prefix(200))
     }
 
+    /// `OK total=<N> count=<n>`; `total=1000+` when the count stopped at the cap.
+    static func pageSummary(_ page: LaurelStore.Page<EntryRow>) -> ReplyLine {
+        ReplyLine(.ok, more: false, "total=\(page.total)\(page.totalIsExact ? "" : "+") count=\(page.items.count)")
+    }
+
     static func record(_ row: EntryRow) -> EntryRecord {
         EntryRecord(
             id: row.id, award: row.award, nominee: row.nominee, kind: row.kind.rawValue, status: row.status.rawValue,
@@ -268,6 +330,7 @@ public struct RequestHandler: Sendable {
 struct RequestError: Error {
     var code: WireErrorCode
     var sentence: String
+    var reply: ReplyLine { .error(code, sentence) }
     init(_ code: WireErrorCode, _ sentence: String) {
         self.code = code
         self.sentence = sentence

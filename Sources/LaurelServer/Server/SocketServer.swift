@@ -59,6 +59,7 @@ public final class SocketServer: Service, Sendable {
     public func run() async throws {
         let limits = self.limits
         let maxPayloadBytes = self.maxPayloadBytes
+        let handler = self.handler
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: limits.outputBufferBytes / 2, high: limits.outputBufferBytes))
@@ -75,6 +76,7 @@ public final class SocketServer: Service, Sendable {
                 try sync.addHandler(ByteToMessageHandler(RequestDecoder(maxLineBytes: limits.maxLineBytes, maxPayloadBytes: maxPayloadBytes)))
                 try sync.addHandler(MessageToByteHandler(ReplyEncoder()))
                 try sync.addHandler(FramingErrorHandler())
+                try sync.addHandler(FastLane(handler: handler, pool: handler.pool))
                 return AcceptedConnection(channel)
             }
         }
@@ -196,6 +198,8 @@ public final class SocketServer: Service, Sendable {
         let peer = credentials.map { handler.policy.peer(uid: $0.uid, gid: $0.gid, pid: $0.pid) }
             ?? Peer(uid: UInt32.max, gid: UInt32.max, pid: 0, userName: "unknown", roles: [.none])
         let channel = connection.channel
+        // From here on the event loop serves read requests itself (see FastLane).
+        try? await channel.triggerUserOutboundEvent(FastLane.PeerKnown(peer: peer))
         do {
             try await connection.executeThenClose { inbound, outbound in
                 // The only child task is a running WATCH subscription's event forwarder.
