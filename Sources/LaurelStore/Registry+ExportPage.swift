@@ -20,7 +20,7 @@ extension Registry {
                 db,
                 sql: "SELECT \(EntrySQL.columns) FROM entry e WHERE e.seq > ?\(conditions) ORDER BY e.seq LIMIT ?",
                 arguments: [after] + arguments + [size]
-            ).map { ($0["seq"], try EntrySQL.decode($0)) }
+            ).map { ($0[0], try EntrySQL.decode($0)) }
         }
         return ExportPage(rows: page.map(\.1), next: page.count < size ? nil : page.last?.0)
     }

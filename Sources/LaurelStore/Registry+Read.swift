@@ -16,10 +16,10 @@ extension Registry {
         let (conditions, arguments) = EntrySQL.conditions(filter)
         return try read("list entries") { db in
             let (total, exact) = try Self.cappedCount(db, from: "entry e WHERE 1\(conditions)", arguments: arguments)
-            let rows = try Row.fetchAll(
+            let items = try EntrySQL.entries(
                 db.cachedStatement(sql: "SELECT \(EntrySQL.columns) FROM entry e WHERE 1\(conditions) ORDER BY e.seq DESC LIMIT ? OFFSET ?"),
                 arguments: arguments + [max(0, limit), max(0, offset)])
-            return Page(items: try rows.map(EntrySQL.decode), total: total, totalIsExact: exact)
+            return Page(items: items, total: total, totalIsExact: exact)
         }
     }
 
@@ -119,7 +119,7 @@ extension Registry {
                     db,
                     sql: "SELECT \(EntrySQL.columns) FROM entry e WHERE e.seq > ?\(conditions) ORDER BY e.seq LIMIT ?",
                     arguments: [bound] + arguments + [size]
-                ).map { ($0["seq"], try EntrySQL.decode($0)) }
+                ).map { ($0[0], try EntrySQL.decode($0)) }
             }
             guard let last = page.last else { return }
             try body(page.map(\.1))
@@ -204,13 +204,23 @@ enum EntrySQL {
         return (sql, arguments)
     }
 
+    /// The entries a statement selecting ``columns`` returns, decoded straight from SQLite's
+    /// row (a cursor: no intermediate copy of each row).
+    static func entries(_ statement: Statement, arguments: StatementArguments) throws -> [EntryRow] {
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        var out: [EntryRow] = []
+        while let row = try rows.next() { out.append(try decode(row)) }
+        return out
+    }
+
+    /// Decodes a row selected with ``columns`` (by position: looking columns up by name costs a
+    /// case-insensitive string comparison per column per row).
     static func decode(_ row: Row) throws -> EntryRow {
-        guard let kind = NomineeKind(rawValue: row["kind"]) else { throw damaged("entry kind") }
+        guard let kind = NomineeKind(rawValue: row[4]) else { throw damaged("entry kind") }
         return EntryRow(
-            id: row["id"], award: row["award"], nominee: row["nominee"], kind: kind, status: try status(row["status"]),
-            cycle: row["cycle"], region: row["region"], citation: row["citation"], nominations: row["nomination_count"],
-            warnings: try warnings(row["warnings"]), createdAt: storedDate(row["created_at"]),
-            updatedAt: storedDate(row["updated_at"]))
+            id: row[1], award: row[2], nominee: row[3], kind: kind, status: try status(row[5]),
+            cycle: row[6], region: row[7], citation: row[8], nominations: row[9],
+            warnings: try warnings(row[10]), createdAt: storedDate(row[11]), updatedAt: storedDate(row[12]))
     }
 
     /// The stored warning codes (a JSON array of strings; nearly always `[]`).

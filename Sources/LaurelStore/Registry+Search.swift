@@ -42,18 +42,18 @@ extension Registry {
                         WHERE nominee_fts MATCH ?\(conditions) ORDER BY nominee_fts.rowid DESC LIMIT ?
                         """),
                 arguments: [query.matchExpression] + filterArguments + [Self.nomineeTierCap]
-            ).map { (seq: $0["seq"] as Int64, score: $0["score"] as Double) }
+            ).map { (seq: $0[0] as Int64, score: $0[1] as Double) }
                 .sorted { $0.score != $1.score ? $0.score < $1.score : $0.seq > $1.seq }
                 .map(\.seq)
 
             var items: [EntryRow] = []
             if offset < ranked.count {
                 let slice = Array(ranked[offset..<min(ranked.count, offset + limit)])
-                let rows = try Row.fetchAll(
+                let rows = try Row.fetchCursor(
                     db.cachedStatement(sql: "SELECT \(EntrySQL.columns) FROM entry e WHERE e.seq IN (SELECT value FROM json_each(?))"),
                     arguments: [Self.jsonArray(slice)])
                 var bySeq: [Int64: EntryRow] = [:]
-                for row in rows { bySeq[row["seq"]] = try EntrySQL.decode(row) }
+                while let row = try rows.next() { bySeq[row[0]] = try EntrySQL.decode(row) }
                 items = slice.compactMap { bySeq[$0] }
             }
 
@@ -61,7 +61,7 @@ extension Registry {
             let remaining = limit - items.count
             if remaining > 0 {
                 let excluded = ranked.isEmpty ? "" : " AND entry_fts.rowid NOT IN (SELECT value FROM json_each(?))"
-                let rows = try Row.fetchAll(
+                items += try EntrySQL.entries(
                     db.cachedStatement(
                         sql: """
                             SELECT \(EntrySQL.columns) FROM entry_fts CROSS JOIN entry e ON e.seq = entry_fts.rowid
@@ -70,7 +70,6 @@ extension Registry {
                             """),
                     arguments: [query.matchExpression] + filterArguments + (ranked.isEmpty ? [] : [Self.jsonArray(ranked)])
                         + [remaining, max(0, offset - ranked.count)])
-                items += try rows.map(EntrySQL.decode)
             }
             return Page(items: items, total: total, totalIsExact: exact)
         }

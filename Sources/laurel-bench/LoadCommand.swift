@@ -15,6 +15,8 @@ struct LoadCommand: AsyncParsableCommand {
         abstract: "Closed-loop load on a laureld socket: C connections, one request in flight each, for SECS seconds.")
 
     enum Operation: String, ExpressibleByArgument, CaseIterable { case ping, get, search, list }
+    enum Engine: String, ExpressibleByArgument, CaseIterable { case raw, client }
+    enum Target: String, ExpressibleByArgument, CaseIterable { case laureld, redis }
 
     @Option(help: "The daemon's Unix socket (default $LAUREL_SOCKET, else /run/laurel/laureld.sock).")
     var socket: String?
@@ -37,6 +39,12 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(name: .customLong("sample-ids"), help: "For get: how many existing ids to LIST first and pick from.")
     var sampleIDs: Int = 1000
 
+    @Option(help: "raw (default): one thread, epoll, plain sockets, like redis-benchmark; client: one LaurelClient (async NIO) per connection, which measures the client library too.")
+    var engine: Engine = .raw
+
+    @Option(help: "laureld (default), or redis: send Redis inline PINGs to a redis-server socket with the same engine (--op ping only), for a same-client comparison.")
+    var target: Target = .laureld
+
     @Flag(help: "Print one JSON object instead of a summary.")
     var json = false
 
@@ -44,10 +52,24 @@ struct LoadCommand: AsyncParsableCommand {
         guard (1...10_000).contains(clients) else { throw ValidationError("--clients must be 1–10000") }
         guard duration > 0, duration <= 86_400 else { throw ValidationError("--duration must be > 0 seconds") }
         if op == .search && query.isEmpty { throw ValidationError("--op search needs --query") }
+        if target == .redis && (op != .ping || engine != .raw) { throw ValidationError("--target redis works with --op ping and --engine raw only") }
     }
 
     func run() async throws {
         let path = socket ?? LaurelClient.defaultSocketPath
+        if engine == .raw {
+            let lines: [[UInt8]] =
+                target == .redis
+                ? [Array("PING\r\n".utf8)]
+                : try await prepareRequests(path).map { Array(($0.serialized() + "\n").utf8) }
+            let load = RawLoad(socketPath: path, requests: lines, clients: clients, seconds: duration, dialect: target == .redis ? .redis : .laurel)
+            let result = try load.run()
+            let report = LoadReport(
+                op: op.rawValue, clients: clients, requests: Int(result.histogram.totalCount), errors: result.errors,
+                durationSeconds: result.seconds, histogram: result.histogram, firstError: result.firstError)
+            print(json ? report.json() : report.summary())
+            return
+        }
         let requests = try await prepareRequests(path)
         let deadline = ContinuousClock.now + .milliseconds(Int64(duration * 1000))
         let started = ContinuousClock.now

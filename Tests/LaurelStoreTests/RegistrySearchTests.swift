@@ -159,6 +159,27 @@ struct RegistrySearchTests {
         }
     }
 
+    @Test("totals are exact up to the cap, then a lower bound; pages past the cap still work")
+    func cappedTotal() throws {
+        try withRegistry { registry in
+            let cap = Registry.totalCap
+            let items = (0..<(cap + 5)).map { i in item("c\(i).txt", [nomination("隊員\(i)號", citation: "參與社區清潔第\(i)次")]) }
+            _ = try registry.ingest(items)
+            let page = try registry.search("清潔", filter: .all, limit: 10, offset: 0)
+            #expect(page.total == cap)
+            #expect(!page.totalIsExact)
+            #expect(page.items.count == 10)
+            let last = try registry.search("清潔", filter: .all, limit: 10, offset: cap)
+            #expect(last.items.count == 5, "offset past the cap reaches the oldest matches")
+            #expect(last.items.last?.nominee == "隊員0號")
+            let listed = try registry.list(limit: 1)
+            #expect(listed.total == cap && !listed.totalIsExact)
+            let few = try registry.search("隊員7號", filter: .all, limit: 10, offset: 0)
+            #expect(few.totalIsExact)
+            #expect(try registry.list(filter: EntryFilter(award: "無此獎"), limit: 1) == Page(items: [], total: 0))
+        }
+    }
+
     @Test("paging: limit and offset walk all matches once, total stays")
     func paging() throws {
         try withRegistry { registry in
