@@ -8,7 +8,11 @@ import Foundation
 /// with send and receive timeouts so no test can hang. (The same shape as LaurelServerTests'
 /// `RawClient`, which this target cannot import.)
 final class RawSocketClient {
-    let fd: Int32
+    /// -1 once closed. A class whose throwing init fails after every property is set still runs
+    /// its deinit, so an init that closed and threw used to close the descriptor twice, and the
+    /// second close could hit a descriptor another test thread had just opened (seen as EBADF
+    /// in unrelated tests, and as a STATS reply cut off before it started).
+    private(set) var fd: Int32
 
     init(path: String, timeout: Duration = .seconds(5)) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -25,11 +29,12 @@ final class RawSocketClient {
         guard rc == 0 else {
             let code = errno
             close(fd)
+            fd = -1
             throw ProcessFailure("connect \(path): \(String(cString: strerror(code)))")
         }
     }
 
-    deinit { close(fd) }
+    deinit { if fd >= 0 { close(fd) } }
 
     func setTimeout(_ timeout: Duration) {
         let (seconds, attoseconds) = timeout.components
@@ -108,7 +113,8 @@ final class RawSocketClient {
 /// A fake `$NOTIFY_SOCKET`: an `AF_UNIX` datagram socket whose messages the test reads back.
 final class NotifySink {
     let path: String
-    private let fd: Int32
+    /// -1 once closed (see ``RawSocketClient/fd``).
+    private var fd: Int32
 
     init(path: String) throws {
         self.path = path
@@ -123,12 +129,15 @@ final class NotifySink {
             }
         }
         guard rc == 0 else {
+            let code = errno
             close(fd)
-            throw ProcessFailure("bind \(path): errno \(errno)")
+            fd = -1
+            throw ProcessFailure("bind \(path): errno \(code)")
         }
     }
 
     deinit {
+        guard fd >= 0 else { return }
         close(fd)
         unlink(path)
     }

@@ -101,31 +101,40 @@ public struct LaureldRuntime: Sendable {
             }
         }
 
-        let pool = NIOThreadPool(numberOfThreads: 4)
-        pool.start()
+        // Two thread pools for the database: reads get at least four threads (one per core on
+        // bigger machines; on a 2-core machine shared with other work, 2 threads gave the same
+        // CPU per search but less throughput), and ingest gets its own thread, so a long group
+        // commit never holds up a read.
+        let readPool = NIOThreadPool(numberOfThreads: max(4, System.coreCount))
+        let writePool = NIOThreadPool(numberOfThreads: 1)
+        readPool.start()
+        writePool.start()
         do {
             try await runServices(
-                settings: settings, registry: registry, spool: spool, pool: pool, notifier: notifier, onReady: onReady)
+                settings: settings, registry: registry, spool: spool, pool: readPool, writePool: writePool, notifier: notifier,
+                onReady: onReady)
         } catch {
-            try? await pool.shutdownGracefully()
+            try? await readPool.shutdownGracefully()
+            try? await writePool.shutdownGracefully()
             registry.close()
             throw error
         }
-        try? await pool.shutdownGracefully()
+        try? await readPool.shutdownGracefully()
+        try? await writePool.shutdownGracefully()
         // Closing the last connection checkpoints the WAL into registry.sqlite and removes it, so
         // a stopped daemon leaves one self-contained file (to copy, back up or check).
         registry.close()
     }
 
     private func runServices(
-        settings: LaureldSettings, registry: Registry, spool: SpoolDirectory, pool: NIOThreadPool,
+        settings: LaureldSettings, registry: Registry, spool: SpoolDirectory, pool: NIOThreadPool, writePool: NIOThreadPool,
         notifier: SystemdNotifier, onReady: @escaping @Sendable () -> Void
     ) async throws {
         let logger = self.logger
 
         let events = EventHub()
         let limits = NominationLimits(maxFileBytes: settings.spool.maxFileBytes)
-        let ingestor = Ingestor(registry: registry, events: events, limits: limits, pool: pool, logger: logger)
+        let ingestor = Ingestor(registry: registry, events: events, limits: limits, pool: writePool, logger: logger)
         let policy = RolePolicy(roles: settings.roles)
 
         // Readiness: the spool's first scan and the listening socket, both.
