@@ -216,7 +216,7 @@ public struct LaureldRuntime: Sendable {
         serverBox.withLockedValue { $0 = server }
 
         let watchdog = SystemdWatchdogService(notifier: notifier) {
-            (try? await pool.runIfActive { try registry.stats() }) != nil
+            (try? await pool.runIfActive { try registry.probe() }) != nil
         }
         let signals = SignalReloader(reload: reload, logger: logger)
 
