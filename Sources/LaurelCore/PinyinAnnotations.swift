@@ -14,8 +14,8 @@ public enum PinyinAnnotations {
 
     /// `text` (expected in NFC) with every reading annotation removed.
     public static func strip(_ text: String) -> String {
+        guard text.utf8.contains(0x28) else { return text }  // no "(": nothing to strip
         let scalars = Array(text.unicodeScalars)
-        guard scalars.contains("(") else { return text }
         var out = String.UnicodeScalarView()
         var i = 0
         while i < scalars.count {

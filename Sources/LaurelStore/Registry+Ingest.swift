@@ -59,10 +59,12 @@ extension Registry {
     }
 
     private static func ingest(_ item: IngestItem, _ db: Database) throws -> IngestOutcome {
-        if let fileSeq = try Int64.fetchOne(db, sql: "SELECT seq FROM file WHERE content_hash = ?", arguments: [item.contentHash]) {
+        if let fileSeq = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT seq FROM file WHERE content_hash = ?"), arguments: [item.contentHash])
+        {
             let ids = try String.fetchAll(
-                db,
-                sql: "SELECT e.id FROM nomination n JOIN entry e ON e.seq = n.entry_seq WHERE n.file_seq = ? ORDER BY n.record_index",
+                db.cachedStatement(
+                    sql: "SELECT e.id FROM nomination n JOIN entry e ON e.seq = n.entry_seq WHERE n.file_seq = ? ORDER BY n.record_index"),
                 arguments: [fileSeq])
             return .duplicate(entryIDs: ids)
         }
@@ -84,8 +86,9 @@ extension Registry {
                 [
                     entrySeq, fileSeq, index, nomination.award, nomination.nominee, nomination.kind.rawValue,
                     nomination.cycle, nomination.region, nomination.nominator, nomination.reference,
-                    nomination.contact, nomination.citation, try StoreJSON.encode(nomination.extra),
-                    try StoreJSON.encode(nomination.warnings), item.submitterUID, at,
+                    nomination.contact, nomination.citation,
+                    nomination.extra.isEmpty ? "{}" : try StoreJSON.encode(nomination.extra),
+                    nomination.warnings.isEmpty ? "[]" : try StoreJSON.encode(nomination.warnings), item.submitterUID, at,
                 ])
             ids.append(id)
         }
@@ -97,7 +100,7 @@ extension Registry {
         let key = nomination.entryKey
         let codes = nomination.warnings.map(\.code)
         if let row = try Row.fetchOne(
-            db, sql: "SELECT seq, id, nominee, award, region, citation, warnings FROM entry WHERE key = ?",
+            db.cachedStatement(sql: "SELECT seq, id, nominee, award, region, citation, warnings FROM entry WHERE key = ?"),
             arguments: [key.rawValue])
         {
             let seq: Int64 = row["seq"]
@@ -105,15 +108,17 @@ extension Registry {
             var new = old
             new.citation = nomination.citation
             if !nomination.region.isEmpty { new.region = nomination.region }
-            let warnings = Set(try StoreJSON.decode([String].self, row["warnings"])).union(codes).sorted()
+            let storedWarnings: String = row["warnings"]
+            let warnings =
+                storedWarnings == "[]" && codes.isEmpty
+                ? "[]" : try encodeCodes(Set(try StoreJSON.decode([String].self, storedWarnings)).union(codes).sorted())
             try db.run("""
                     UPDATE entry SET citation = ?, region = ?, region_key = ?, warnings = ?,
                         nomination_count = nomination_count + 1, updated_at = max(updated_at, ?)
                     WHERE seq = ?
-                    """, [new.citation, new.region, SearchFolding.fold(new.region), try StoreJSON.encode(warnings), at, seq])
+                    """, [new.citation, new.region, SearchFolding.fold(new.region), warnings, at, seq])
             if new.citation != old.citation || new.region != old.region {
-                try SearchIndex.delete(db, seq: seq, old)
-                try SearchIndex.insert(db, seq: seq, new)
+                try SearchIndex.replace(db, seq: seq, old: old, new: new)
             }
             return (seq, row["id"])
         }
@@ -126,13 +131,12 @@ extension Registry {
                 id, key.rawValue, nomination.award, SearchFolding.fold(nomination.award), nomination.nominee,
                 nomination.kind.rawValue, nomination.cycle, SearchFolding.fold(nomination.cycle), nomination.region,
                 SearchFolding.fold(nomination.region), EntryStatus.nominated.rawValue, nomination.citation,
-                try StoreJSON.encode(Set(codes).sorted()), at, at,
+                try encodeCodes(Set(codes).sorted()), at, at,
             ])
         let seq = db.lastInsertedRowID
-        try SearchIndex.insert(
+        try SearchIndex.insertNew(
             db, seq: seq,
             SearchIndex.Fields(nominee: nomination.nominee, award: nomination.award, region: nomination.region, citation: nomination.citation))
-        try SearchIndex.insertNominee(db, seq: seq, nominee: nomination.nominee)
         try db.run("""
                 INSERT INTO status_change(entry_seq, at, from_status, to_status, actor_uid, actor_name, reason)
                 VALUES (?, ?, '', ?, ?, 'ingest', ?)
@@ -144,10 +148,23 @@ extension Registry {
     private static func allocateID(for key: EntryKey, _ db: Database) throws -> String {
         for attempt in 0..<64 {
             let id = key.shortID(attempt: attempt)
-            let taken = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM entry WHERE id = ?)", arguments: [id]) ?? false
+            let taken = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM entry WHERE id = ?)"), arguments: [id]) ?? false
             if !taken { return id }
         }
         throw RegistryError(.internal, "No free entry id after 64 attempts; this is a bug, please report it.")
+    }
+
+    /// `StoreJSON.encode(codes)` without building a `JSONEncoder` for the common cases: no codes,
+    /// or codes that need no escaping (warning codes are short ASCII words such as `mojibake`).
+    static func encodeCodes(_ codes: [String]) throws -> String {
+        if codes.isEmpty { return "[]" }
+        let plain = codes.allSatisfy { code in
+            code.utf8.allSatisfy { b in
+                (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x5F || b == 0x2D || b == 0x2E
+            }
+        }
+        guard plain else { return try StoreJSON.encode(codes) }
+        return "[" + codes.map { "\"" + $0 + "\"" }.joined(separator: ",") + "]"
     }
 }
 

@@ -51,7 +51,14 @@ public final class Registry: Sendable {
             // survives kill -9 and power loss. Ingest batches many files per commit (group commit),
             // which is what keeps FULL affordable. Set on the pool's one writer connection after
             // GRDB's own WAL setup, which sets NORMAL (prepareDatabase runs too early).
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            //
+            // The writer's page cache is 32 MiB instead of SQLite's 2 MiB: ingest inserts into
+            // random places of the unique indexes (content hash, entry key, entry id) and the FTS
+            // segments, and with the small cache most of those pages were read again per batch.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                try db.execute(sql: "PRAGMA cache_size = -32768")
+            }
             try RegistrySchema.migrator.migrate(pool)
             try pool.write { db in try SearchIndex.ensureCurrent(db, logger: logger) }
             self.pool = pool

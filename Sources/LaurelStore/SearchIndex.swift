@@ -25,19 +25,39 @@ enum SearchIndex {
             ])
     }
 
+    /// A new entry: both indexes, with the nominee tokenised once for both.
+    static func insertNew(_ db: Database, seq: Int64, _ fields: Fields) throws {
+        let nominee = SearchTokens.indexText(fields.nominee)
+        try db.cachedStatement(sql: "INSERT INTO entry_fts(rowid, nominee, award, region, citation) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [
+                seq, nominee, SearchTokens.indexText(fields.award),
+                SearchTokens.indexText(fields.region), SearchTokens.indexText(fields.citation),
+            ])
+        try db.cachedStatement(sql: "INSERT INTO nominee_fts(rowid, nominee) VALUES (?, ?)").execute(arguments: [seq, nominee])
+    }
+
+    /// Replaces an entry's `entry_fts` row (`delete` with the old token text, then insert). The
+    /// nominee and award never change on an entry, so their tokens are computed once for both.
+    static func replace(_ db: Database, seq: Int64, old: Fields, new: Fields) throws {
+        let nominee = SearchTokens.indexText(old.nominee)
+        let award = SearchTokens.indexText(old.award)
+        let oldRegion = SearchTokens.indexText(old.region)
+        let newRegion = new.region == old.region ? oldRegion : SearchTokens.indexText(new.region)
+        let oldCitation = SearchTokens.indexText(old.citation)
+        let newCitation = new.citation == old.citation ? oldCitation : SearchTokens.indexText(new.citation)
+        let newNominee = new.nominee == old.nominee ? nominee : SearchTokens.indexText(new.nominee)
+        let newAward = new.award == old.award ? award : SearchTokens.indexText(new.award)
+        try db.cachedStatement(
+            sql: "INSERT INTO entry_fts(entry_fts, rowid, nominee, award, region, citation) VALUES ('delete', ?, ?, ?, ?, ?)"
+        ).execute(arguments: [seq, nominee, award, oldRegion, oldCitation])
+        try db.cachedStatement(sql: "INSERT INTO entry_fts(rowid, nominee, award, region, citation) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [seq, newNominee, newAward, newRegion, newCitation])
+    }
+
     /// The nominee-only index; an entry's nominee never changes, so it is written once.
     static func insertNominee(_ db: Database, seq: Int64, nominee: String) throws {
         try db.cachedStatement(sql: "INSERT INTO nominee_fts(rowid, nominee) VALUES (?, ?)")
             .execute(arguments: [seq, SearchTokens.indexText(nominee)])
-    }
-
-    static func delete(_ db: Database, seq: Int64, _ fields: Fields) throws {
-        try db.cachedStatement(
-            sql: "INSERT INTO entry_fts(entry_fts, rowid, nominee, award, region, citation) VALUES ('delete', ?, ?, ?, ?, ?)"
-        ).execute(arguments: [
-                seq, SearchTokens.indexText(fields.nominee), SearchTokens.indexText(fields.award),
-                SearchTokens.indexText(fields.region), SearchTokens.indexText(fields.citation),
-            ])
     }
 
     /// Text whose folding exercises case, width, diacritics and traditional → simplified.

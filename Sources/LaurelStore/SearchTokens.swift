@@ -84,9 +84,56 @@ enum SearchTokens {
         return tokens
     }
 
-    /// What is written to (and, for the FTS5 `delete` command, recomputed for) one index column.
+    /// What is written to (and, for the FTS5 `delete` command, recomputed for) one index column:
+    /// `indexTokens(display).joined(separator: " ")`, written straight into one UTF-8 buffer
+    /// (ingest calls this for every field of every entry; the token arrays were most of its cost).
     static func indexText(_ display: String) -> String {
-        indexTokens(display).joined(separator: " ")
+        let folded = SearchFolding.fold(display)
+        var out: [UInt8] = []
+        out.reserveCapacity(folded.utf8.count * 2 + 4)
+        // The previous character of the current Han run, not yet written as a token's start.
+        var pendingHan: Unicode.Scalar? = nil
+        var inWord = false
+        for scalar in folded.unicodeScalars {
+            if isHan(scalar) {
+                inWord = false
+                if let previous = pendingHan {
+                    if !out.isEmpty { out.append(0x20) }
+                    appendUTF8(previous, to: &out)
+                    appendUTF8(scalar, to: &out)
+                }
+                pendingHan = scalar
+            } else {
+                if let last = pendingHan {
+                    if !out.isEmpty { out.append(0x20) }
+                    appendUTF8(last, to: &out)
+                    pendingHan = nil
+                }
+                if isWordScalar(scalar) {
+                    if !inWord {
+                        if !out.isEmpty { out.append(0x20) }
+                        inWord = true
+                    }
+                    appendUTF8(scalar, to: &out)
+                } else {
+                    inWord = false
+                }
+            }
+        }
+        if let last = pendingHan {
+            if !out.isEmpty { out.append(0x20) }
+            appendUTF8(last, to: &out)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @inline(__always)
+    private static func appendUTF8(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
+        if scalar.value < 0x80 {
+            out.append(UInt8(scalar.value))
+        } else {
+            out.append(contentsOf: UTF8.encode(scalar)!)
+        }
     }
 
     /// Letters, digits and private-use characters: the classes `unicode61` keeps in tokens.

@@ -52,19 +52,33 @@ public final class Ingestor: Sendable {
         guard !items.isEmpty else { return [] }
         let registry = self.registry
         let outcomes = try await pool.runIfActive { try registry.ingest(items) }
-        let now = Timestamp.now()
+        // Events are built only when someone watches (a batch of JSON Lines files is thousands).
+        let watched = events.subscriberCount > 0
+        let now = watched ? Timestamp.now() : ""
         for (item, outcome) in zip(items, outcomes) {
             switch outcome {
             case .accepted(let ids):
-                logger.info("accepted nomination file", metadata: [LogKey.file: "\(item.fileName)", LogKey.entry: "\(ids.joined(separator: ","))"])
-                for (id, nomination) in zip(ids, item.nominations) {
-                    events.publish(EventRecord(event: "accepted", at: now, file: item.fileName, entry: id, award: nomination.award, nominee: nomination.nominee))
+                logger.info("accepted nomination file", metadata: Self.fileMetadata(item.fileName, ids))
+                if watched {
+                    for (id, nomination) in zip(ids, item.nominations) {
+                        events.publish(EventRecord(event: "accepted", at: now, file: item.fileName, entry: id, award: nomination.award, nominee: nomination.nominee))
+                    }
                 }
             case .duplicate(let ids):
-                logger.info("duplicate nomination file; nothing new", metadata: [LogKey.file: "\(item.fileName)", LogKey.entry: "\(ids.joined(separator: ","))"])
+                logger.info("duplicate nomination file; nothing new", metadata: Self.fileMetadata(item.fileName, ids))
             }
         }
         return outcomes
+    }
+
+    /// Entry ids listed in a file's log line; a batch file of 500 nominations logs its count and
+    /// the first few ids, not all 500 (the ids are in the registry and in `WATCH` events).
+    static let loggedEntryIDs = 5
+
+    static func fileMetadata(_ fileName: String, _ ids: [String]) -> Logger.Metadata {
+        var entries = ids.prefix(loggedEntryIDs).joined(separator: ",")
+        if ids.count > loggedEntryIDs { entries += ",…" }
+        return [LogKey.file: "\(fileName)", LogKey.entry: "\(entries)", LogKey.count: "\(ids.count)"]
     }
 
     /// Record and announce a refused file.

@@ -20,6 +20,15 @@ public struct SpoolStatus: Sendable, Hashable {
     public var acceptedSinceStart = 0
 }
 
+/// Metadata keys of the spool's per-batch debug line (journal fields `LAUREL_PREPARE_MS`, …):
+/// where a batch's time went, to tell parsing, the commit (fsync) and the removals apart.
+enum SpoolLogKey {
+    static let prepareMS = "laurel.prepare_ms"
+    static let waitMS = "laurel.wait_ms"
+    static let commitMS = "laurel.commit_ms"
+    static let finishMS = "laurel.finish_ms"
+}
+
 /// Takes files from the drop directory's `new/` and commits them in batches.
 ///
 /// inotify events, a slow timer and the start itself only *trigger* a scan of `new/`; the scan is
@@ -114,56 +123,96 @@ public final class SpoolService: Service, Sendable {
         logger.info("spool service stopped")
     }
 
+    /// A batch read from `new/` and parsed, not yet committed.
+    private struct PreparedBatch: Sendable {
+        var items: [Registry.IngestItem] = []
+        /// `items[i]` came from `new/itemNames[i]`.
+        var itemNames: [String] = []
+        /// Every name this batch took from the scan (the items, the refused, the vanished).
+        var taken: [String] = []
+        /// Refused files that could not leave new/.
+        var leftBehind: [String] = []
+        var started = ContinuousClock.now
+        var prepared = ContinuousClock.now
+    }
+
     /// Take every file in `new/`, batch by batch, until it is empty, ingestion pauses, or the
     /// daemon shuts down (the batch in hand is always finished).
+    ///
+    /// Two batches are in hand at a time: while batch N is committed (SQLite and the fsync, on
+    /// the thread pool) and its files leave `new/`, batch N+1 is read and parsed here. Batch N+1
+    /// is committed only after batch N's commit returned, and a batch's files leave `new/` only
+    /// after its own commit, so the order of commits and the crash guarantees are those of one
+    /// batch at a time.
     func drain() async {
         // Files handled in this drain that could not leave new/ (rejected/ not writable, new/ not
         // writable): skipped until the next trigger, so they are retried at the next event or
         // timer tick instead of in a hot loop that also starved every file sorted after them.
         var stuck = Set<String>()
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let names: [String]
-            do {
-                // Ask for enough names that the stuck ones cannot fill the batch.
-                names = try spool.scanNew(limit: settings.batchMaxFiles + stuck.count).filter { !stuck.contains($0) }
-            } catch {
-                logger.error("cannot scan the drop directory", metadata: [LogKey.reason: "\(error)"])
-                return
+        guard var next = await prepareNext(excluding: stuck, inFlight: []) else { return }
+        while true {
+            let batch = next
+            async let committed = commit(batch)
+            var following: PreparedBatch? = nil
+            if !Task.isShuttingDownGracefully && !Task.isCancelled {
+                following = await prepareNext(excluding: stuck, inFlight: batch.taken)
             }
-            statusBox.withLockedValue { $0.queueDepth = names.count + stuck.count }
-            if names.isEmpty { return }
-            let leftBehind = await ingestBatch(Array(names.prefix(settings.batchMaxFiles)))
+            let leftBehind = await committed
             onProgress(status)
+            // nil: ingestion paused; the batch prepared meanwhile stays in new/ for the next try.
             guard let leftBehind else { return }
             stuck.formUnion(leftBehind)
+            guard let following, !Task.isShuttingDownGracefully, !Task.isCancelled else { return }
+            next = following
         }
     }
 
-    /// Returns nil when nothing could be done (paused), so the caller stops looping; otherwise the
-    /// names that were handled but are still in new/.
-    private func ingestBatch(_ names: [String]) async -> [String]? {
-        var leftBehind: [String] = []
-        var items: [Registry.IngestItem] = []
-        var itemNames: [String] = []
-        for name in names {
+    /// Scan `new/` and read and parse the next batch, skipping `excluded` and the batch still
+    /// being committed. Refused files are moved to `rejected/` here. Returns nil when there is
+    /// nothing to take (or `new/` cannot be listed).
+    private func prepareNext(excluding stuck: Set<String>, inFlight: [String]) async -> PreparedBatch? {
+        var batch = PreparedBatch()
+        let skip = inFlight.isEmpty ? stuck : stuck.union(inFlight)
+        let names: [String]
+        do {
+            // Ask for enough names that the skipped ones cannot fill the batch.
+            names = try spool.scanNew(limit: settings.batchMaxFiles + skip.count).filter { !skip.contains($0) }
+        } catch {
+            logger.error("cannot scan the drop directory", metadata: [LogKey.reason: "\(error)"])
+            return nil
+        }
+        statusBox.withLockedValue { $0.queueDepth = names.count + stuck.count + inFlight.count }
+        if names.isEmpty { return nil }
+        batch.taken = Array(names.prefix(settings.batchMaxFiles))
+        for name in batch.taken {
             switch spool.read(name, maxBytes: settings.maxFileBytes) {
             case .vanished:
                 continue
             case .refused(let refusal):
-                if !(await refuse(name, bytes: nil, refusal)) { leftBehind.append(name) }
+                if !(await refuse(name, bytes: nil, refusal)) { batch.leftBehind.append(name) }
             case .file(let file):
                 switch ingestor.prepare(name: name, bytes: file.bytes, submitterUID: file.ownerUID) {
                 case .refused(let refusal):
-                    if !(await refuse(name, bytes: file.bytes, refusal)) { leftBehind.append(name) }
+                    if !(await refuse(name, bytes: file.bytes, refusal)) { batch.leftBehind.append(name) }
                 case .item(let item):
-                    items.append(item)
-                    itemNames.append(name)
+                    batch.items.append(item)
+                    batch.itemNames.append(name)
                 }
             }
         }
-        guard !items.isEmpty else { return leftBehind }
+        batch.prepared = ContinuousClock.now
+        return batch
+    }
+
+    /// Commit a prepared batch, then remove its files from `new/`. Returns nil when nothing could
+    /// be done (paused), so the caller stops looping; otherwise the names that were handled but
+    /// are still in new/.
+    private func commit(_ batch: PreparedBatch) async -> [String]? {
+        var leftBehind = batch.leftBehind
+        guard !batch.items.isEmpty else { return leftBehind }
+        let committing = ContinuousClock.now
         do {
-            _ = try await ingestor.commit(items)
+            _ = try await ingestor.commit(batch.items)
         } catch let error as RegistryError where error.code == RegistryError.storageFullCode {
             pause("the state directory is full; files stay in new/ until space returns")
             return nil
@@ -172,7 +221,8 @@ public final class SpoolService: Service, Sendable {
             logger.error("commit failed; files stay in new/", metadata: [LogKey.reason: "\(error)"])
             return nil
         }
-        for name in itemNames {
+        let committed = ContinuousClock.now
+        for name in batch.itemNames {
             do {
                 try spool.finish(name)
             } catch {
@@ -181,14 +231,27 @@ public final class SpoolService: Service, Sendable {
             }
         }
         statusBox.withLockedValue {
-            $0.acceptedSinceStart += itemNames.count
+            $0.acceptedSinceStart += batch.itemNames.count
             $0.lastIngest = Date()
             if $0.pausedReason != nil {
                 logger.notice("ingestion resumed")
                 $0.pausedReason = nil
             }
         }
+        logger.debug(
+            "committed a batch",
+            metadata: [
+                LogKey.count: "\(batch.itemNames.count)",
+                SpoolLogKey.prepareMS: "\(Self.milliseconds(batch.prepared - batch.started))",
+                SpoolLogKey.waitMS: "\(Self.milliseconds(committing - batch.prepared))",
+                SpoolLogKey.commitMS: "\(Self.milliseconds(committed - committing))",
+                SpoolLogKey.finishMS: "\(Self.milliseconds(ContinuousClock.now - committed))",
+            ])
         return leftBehind
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 
     private func pause(_ reason: String) {
