@@ -31,8 +31,9 @@ final class RawSocketClient {
 
     deinit { close(fd) }
 
+    /// Send and receive timeouts of `timeout`, scaled by ``TestTime/scale``.
     func setTimeout(_ timeout: Duration) {
-        let (seconds, attoseconds) = timeout.components
+        let (seconds, attoseconds) = timeout.scaled.components
         var tv = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
