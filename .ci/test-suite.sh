@@ -25,7 +25,8 @@ count_swift_test() {
     summary=$(grep -E "Test run with [0-9]+ tests?" "$log" | tail -n 1)
     total=$(echo "$summary" | sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p')
     issues=$(echo "$summary" | sed -nE 's/.* with ([0-9]+) issues?.*/\1/p')
-    failed_tests=$(grep -cE "^(✘|􀢄) Test .* (failed|recorded an issue)" "$log" || true)
+    # One "Test … failed after" line per failed test ("recorded an issue" lines repeat per issue).
+    failed_tests=$(grep -E "^(✘|􀢄) Test .* failed after" "$log" | grep -cvE "^(✘|􀢄) Test run with" || true)
     total=${total:-0}
     if [ "$rc" -ne 0 ] || [ -n "$issues" ]; then
         STATUS=1
