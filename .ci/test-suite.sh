@@ -32,7 +32,8 @@ count_swift_test() {
         STATUS=1
         [ "$failed_tests" -gt 0 ] || failed_tests=1
         FAILED=$((FAILED + failed_tests)); PASSED=$((PASSED + total - failed_tests))
-        grep -E "recorded an issue|failed after|Fatal error|error:" "$log" | head -n 80
+        # With the lines after each issue: a failed binary test's message carries the daemon's log.
+        grep -A 12 -E "recorded an issue|Fatal error|error:" "$log" | head -n 200
     else
         PASSED=$((PASSED + total))
     fi

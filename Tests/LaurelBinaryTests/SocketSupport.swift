@@ -10,10 +10,14 @@ import Foundation
 final class RawSocketClient {
     let fd: Int32
 
+    // `self.fd` is set only once the socket is connected: an initializer that throws after every
+    // stored property is set still runs `deinit`, whose `close` would then close the descriptor a
+    // second time, by then perhaps another test's file or socket (tests run in parallel, and
+    // `DaemonUnderTest.start` fails to connect many times while the daemon starts).
     init(path: String, timeout: Duration = .seconds(5)) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ProcessFailure("socket: errno \(errno)") }
-        setTimeout(timeout)
+        Self.setTimeout(fd, timeout)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
@@ -27,12 +31,15 @@ final class RawSocketClient {
             close(fd)
             throw ProcessFailure("connect \(path): \(String(cString: strerror(code)))")
         }
+        self.fd = fd
     }
 
     deinit { close(fd) }
 
     /// Send and receive timeouts of `timeout`, scaled by ``TestTime/scale``.
-    func setTimeout(_ timeout: Duration) {
+    func setTimeout(_ timeout: Duration) { Self.setTimeout(fd, timeout) }
+
+    private static func setTimeout(_ fd: Int32, _ timeout: Duration) {
         let (seconds, attoseconds) = timeout.scaled.components
         var tv = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -110,7 +117,8 @@ final class NotifySink {
 
     init(path: String) throws {
         self.path = path
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        // `self.fd` is set only once bound, for the reason given at `RawSocketClient.init`.
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ProcessFailure("socket: errno \(errno)") }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -121,9 +129,11 @@ final class NotifySink {
             }
         }
         guard rc == 0 else {
+            let code = errno
             close(fd)
-            throw ProcessFailure("bind \(path): errno \(errno)")
+            throw ProcessFailure("bind \(path): errno \(code)")
         }
+        self.fd = fd
     }
 
     deinit {
