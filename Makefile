@@ -53,7 +53,8 @@ demo: deps
 	.build/debug/laureld --demo
 
 # The whole suite: pure, channel-level, in-process daemon and binary tiers (swift test), the
-# systemd system test (root only: it boots systemd in a private namespace) and a short fuzz run.
+# systemd system test (root only: it boots systemd in a private namespace), a short fuzz run and
+# swift test again under ThreadSanitizer (.build-tsan).
 test: deps
 	bash .ci/test-suite.sh
 

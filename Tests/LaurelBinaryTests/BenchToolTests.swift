@@ -119,7 +119,8 @@ private struct BenchProducts {
 
     struct Output { var status: Int32; var stdout: String; var stderr: String }
 
-    /// Runs a binary to completion (with a deadline) and returns what it printed.
+    /// Runs a binary to completion (with a deadline of `timeout` seconds, scaled by
+    /// ``TestTime/scale``) and returns what it printed.
     func run(_ name: String, _ arguments: [String], timeout: Double = 60) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: directory + "/" + name)
@@ -138,7 +139,7 @@ private struct BenchProducts {
             group.leave()
         }
         let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout * TestTime.scale, execute: watchdog)
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
@@ -179,11 +180,12 @@ private struct BenchDaemon {
     let process: Process
     let socket: String
 
-    /// SIGTERM, then wait for the exit (SIGKILL after 10 s so a hung daemon cannot hang the suite).
+    /// SIGTERM, then wait for the exit (SIGKILL after 10 s, scaled, so a hung daemon cannot hang
+    /// the suite).
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(10 * TestTime.scale)
         while process.isRunning && Date() < deadline { usleep(10_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
@@ -208,12 +210,13 @@ private struct BenchFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Polls `condition` every 20 ms until it returns a value or the deadline passes.
+/// Polls `condition` every 20 ms until it returns a value or the deadline (`seconds`, scaled by
+/// ``TestTime/scale``) passes.
 private func benchWaitFor<T>(seconds: Double, _ condition: () throws -> T?) throws -> T {
-    let deadline = Date().addingTimeInterval(seconds)
+    let deadline = Date().addingTimeInterval(seconds * TestTime.scale)
     while true {
         if let value = try condition() { return value }
-        guard Date() < deadline else { throw BenchFailure("condition not met within \(seconds) s") }
+        guard Date() < deadline else { throw BenchFailure("condition not met within \(seconds * TestTime.scale) s") }
         usleep(20_000)
     }
 }

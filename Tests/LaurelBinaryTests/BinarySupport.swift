@@ -64,7 +64,8 @@ struct RunAs: Sendable {
     static let nobody = RunAs(user: "", uid: UInt32.max, gid: UInt32.max)
 }
 
-/// Runs `executable` (a path) to completion with a deadline; output goes through temp files so a
+/// Runs `executable` (a path) to completion with a deadline (`timeout`, scaled by
+/// ``TestTime/scale``); output goes through temp files so a
 /// chatty child can never block on a full pipe. As `user`, through `setpriv` with the user's groups.
 func run(
     _ executable: String, _ arguments: [String], as user: RunAs? = nil, environment: [String: String] = [:],
@@ -100,12 +101,12 @@ func run(
     }
     try process.run()
     let clock = ContinuousClock()
-    let deadline = clock.now + timeout
+    let deadline = clock.now + timeout.scaled
     while process.isRunning, clock.now < deadline { usleep(5_000) }
     if process.isRunning {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        throw ProcessFailure("\(executable) \(arguments) did not finish within \(timeout)")
+        throw ProcessFailure("\(executable) \(arguments) did not finish within \(timeout.scaled)")
     }
     try out.close()
     try err.close()
@@ -115,10 +116,11 @@ func run(
         stderr: (try? String(contentsOfFile: scratch.path + "/err", encoding: .utf8)) ?? "")
 }
 
-/// Poll `condition` until it holds or `timeout` passes; never a fixed sleep.
+/// Poll `condition` until it holds or `timeout` (scaled by ``TestTime/scale``) passes; never a
+/// fixed sleep.
 func eventually(timeout: Duration = .seconds(15), _ condition: () throws -> Bool) rethrows -> Bool {
     let clock = ContinuousClock()
-    let deadline = clock.now + timeout
+    let deadline = clock.now + timeout.scaled
     while clock.now < deadline {
         if try condition() { return true }
         usleep(20_000)

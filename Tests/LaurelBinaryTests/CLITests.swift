@@ -6,7 +6,7 @@ import Glibc
 
 /// The built `laurelctl` against the built `laureld --demo`: every command's `--json` is one JSON
 /// document, and the exit codes are the documented ones.
-@Suite("laurelctl against laureld, as subprocesses", .serialized, .timeLimit(.minutes(3)))
+@Suite("laurelctl against laureld, as subprocesses", .serialized, .scaledTimeLimit(minutes: 3))
 struct CLITests {
     /// The demo daemon, once its ten teams are registered.
     static func demoDaemon() throws -> TestDaemon {

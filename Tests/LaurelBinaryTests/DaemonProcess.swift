@@ -97,9 +97,10 @@ func listDirectory(_ path: String) -> [String] {
     (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
 }
 
-/// Polls `condition` every few milliseconds until it holds or `timeout` passes.
+/// Polls `condition` every few milliseconds until it holds or `timeout` (scaled by
+/// ``TestTime/scale``) passes.
 func waitUntil(timeout: Duration, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
+    let deadline = ContinuousClock.now + timeout.scaled
     while ContinuousClock.now < deadline {
         if try condition() { return true }
         usleep(5_000)
@@ -224,6 +225,17 @@ final class ChildProcess {
     }
 }
 
+/// The environment of a child started with ``ChildProcess``: `PATH`, `HOME` and the sanitizer
+/// options of this run (`TSAN_OPTIONS`…), so that a sanitizer-built `laureld` or `laurelctl`
+/// reports where CI's sanitizer stage looks for reports.
+func childEnvironment(home: String) -> [String: String] {
+    var environment = ["PATH": "/usr/bin:/bin", "HOME": home]
+    for (key, value) in ProcessInfo.processInfo.environment where key.hasSuffix("SAN_OPTIONS") {
+        environment[key] = value
+    }
+    return environment
+}
+
 /// Runs a command to completion (bounded) and returns its status and output.
 func runCommand(
     _ executable: String, _ arguments: [String], in scratch: ScratchDirectory, timeout: Duration = .seconds(30)
@@ -232,7 +244,7 @@ func runCommand(
 {
     let tag = UInt32.random(in: 0...UInt32.max)
     let child = try ChildProcess(
-        executable, arguments, environment: ["PATH": "/usr/bin:/bin", "HOME": scratch.path],
+        executable, arguments, environment: childEnvironment(home: scratch.path),
         stdoutPath: scratch.sub(".cmd-\(tag).out"), stderrPath: scratch.sub(".cmd-\(tag).err"))
     defer {
         unlink(child.stdoutPath)
@@ -296,7 +308,7 @@ final class DaemonUnderTest {
     /// Spawns laureld. `wrapper` runs it through another
     /// program, e.g. `["/usr/bin/setpriv", "--reuid", "nobody", …, "--"]`.
     func spawn(environment: [String: String] = [:], wrapper: [String] = []) throws -> ChildProcess {
-        var env = ["PATH": "/usr/bin:/bin", "HOME": scratch.path]
+        var env = childEnvironment(home: scratch.path)
         env.merge(environment) { $1 }
         starts += 1
         let executable = wrapper.first ?? BuiltProducts.laureld
@@ -334,7 +346,7 @@ final class DaemonUnderTest {
             let status = child.isRunning ? "still running" : "ended: \(child.status!)"
             child.stop(grace: .seconds(5))
             throw ProcessFailure(
-                "laureld did not answer PING within \(timeout) (\(status)); log:\n\(logs.suffix(4000))")
+                "laureld did not answer PING within \(timeout.scaled) (\(status)); log:\n\(logs.suffix(4000))")
         }
         return child
     }

@@ -199,7 +199,7 @@ struct RoleTests {
 func helloRecord(_ daemon: TestDaemon, as user: RunAs) throws -> [String: Any] {
     let script = """
         import socket, sys
-        s = socket.socket(socket.AF_UNIX); s.settimeout(10); s.connect(sys.argv[1])
+        s = socket.socket(socket.AF_UNIX); s.settimeout(float(sys.argv[2])); s.connect(sys.argv[1])
         s.sendall(b"HELLO client=test\\n"); data = b""
         while b"OK HELLO" not in data and b"ERR" not in data:
             chunk = s.recv(65536)
@@ -207,7 +207,8 @@ func helloRecord(_ daemon: TestDaemon, as user: RunAs) throws -> [String: Any] {
             data += chunk
         print(data.decode().split("\\n")[0][3:])
         """
-    let result = try run(try python3(), ["-c", script, daemon.socket], as: user)
+    let timeout = Double(Duration.seconds(10).scaled.components.seconds)
+    let result = try run(try python3(), ["-c", script, daemon.socket, String(timeout)], as: user)
     guard result.status == 0, let record = try result.json() as? [String: Any] else {
         throw ProcessFailure("HELLO as \(user.user): \(result)")
     }

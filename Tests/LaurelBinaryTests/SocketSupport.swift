@@ -8,16 +8,16 @@ import Foundation
 /// with send and receive timeouts so no test can hang. (The same shape as LaurelServerTests'
 /// `RawClient`, which this target cannot import.)
 final class RawSocketClient {
-    /// -1 once closed. A class whose throwing init fails after every property is set still runs
-    /// its deinit, so an init that closed and threw used to close the descriptor twice, and the
-    /// second close could hit a descriptor another test thread had just opened (seen as EBADF
-    /// in unrelated tests, and as a STATS reply cut off before it started).
-    private(set) var fd: Int32
+    let fd: Int32
 
+    // `self.fd` is set only once the socket is connected: an initializer that throws after every
+    // stored property is set still runs `deinit`, whose `close` would then close the descriptor a
+    // second time, by then perhaps another test's file or socket (tests run in parallel, and
+    // `DaemonUnderTest.start` fails to connect many times while the daemon starts).
     init(path: String, timeout: Duration = .seconds(5)) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ProcessFailure("socket: errno \(errno)") }
-        setTimeout(timeout)
+        Self.setTimeout(fd, timeout)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
@@ -29,15 +29,18 @@ final class RawSocketClient {
         guard rc == 0 else {
             let code = errno
             close(fd)
-            fd = -1
             throw ProcessFailure("connect \(path): \(String(cString: strerror(code)))")
         }
+        self.fd = fd
     }
 
-    deinit { if fd >= 0 { close(fd) } }
+    deinit { close(fd) }
 
-    func setTimeout(_ timeout: Duration) {
-        let (seconds, attoseconds) = timeout.components
+    /// Send and receive timeouts of `timeout`, scaled by ``TestTime/scale``.
+    func setTimeout(_ timeout: Duration) { Self.setTimeout(fd, timeout) }
+
+    private static func setTimeout(_ fd: Int32, _ timeout: Duration) {
+        let (seconds, attoseconds) = timeout.scaled.components
         var tv = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -113,12 +116,12 @@ final class RawSocketClient {
 /// A fake `$NOTIFY_SOCKET`: an `AF_UNIX` datagram socket whose messages the test reads back.
 final class NotifySink {
     let path: String
-    /// -1 once closed (see ``RawSocketClient/fd``).
-    private var fd: Int32
+    private let fd: Int32
 
     init(path: String) throws {
         self.path = path
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        // `self.fd` is set only once bound, for the reason given at `RawSocketClient.init`.
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ProcessFailure("socket: errno \(errno)") }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -131,13 +134,12 @@ final class NotifySink {
         guard rc == 0 else {
             let code = errno
             close(fd)
-            fd = -1
             throw ProcessFailure("bind \(path): errno \(code)")
         }
+        self.fd = fd
     }
 
     deinit {
-        guard fd >= 0 else { return }
         close(fd)
         unlink(path)
     }

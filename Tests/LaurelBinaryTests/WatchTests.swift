@@ -169,7 +169,7 @@ final class LineSocket {
             }
         }
         guard fd >= 0, rc == 0 else { throw ProcessFailure("connect \(path): \(String(cString: strerror(errno)))") }
-        var tv = timeval(tv_sec: 10, tv_usec: 0)
+        var tv = timeval(tv_sec: Int(Duration.seconds(10).scaled.components.seconds), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     }
 
@@ -192,12 +192,13 @@ final class LineSocket {
         return nil
     }
 
-    /// Reads everything until the peer closes (true) or `timeout` passes (false).
+    /// Reads everything until the peer closes (true) or `timeout` (scaled by ``TestTime/scale``)
+    /// passes (false).
     func drain(timeout: Duration) -> (String, Bool) {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         let clock = ContinuousClock()
-        let deadline = clock.now + timeout
+        let deadline = clock.now + timeout.scaled
         while clock.now < deadline {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
             if n == 0 { return (String(decoding: out, as: UTF8.self), true) }

@@ -85,7 +85,7 @@ func event(_ n: Int) -> ReplyLine {
     }
 }
 
-@Suite("Client against a canned server", .timeLimit(.minutes(1)))
+@Suite("Client against a canned server", .scaledTimeLimit(minutes: 1))
 struct CannedServerTests {
     @Test("typed calls decode records, pages and summaries")
     func typedCalls() async throws {

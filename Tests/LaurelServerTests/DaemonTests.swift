@@ -10,7 +10,7 @@ import Glibc
 
 /// The daemon in this process on a real Unix socket, real SQLite database and real inotify,
 /// driven through LaurelClient.
-@Suite("laureld in-process: spool, protocol and search end to end", .timeLimit(.minutes(2)))
+@Suite("laureld in-process: spool, protocol and search end to end", .scaledTimeLimit(minutes: 2))
 struct DaemonTests {
     let headerFile = """
         Award: 最美社區團隊
@@ -310,9 +310,11 @@ struct DaemonTests {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         // Give the subscription a moment to exist by polling a second connection
-                        // until the drop is seen: retry the drop under a new name if needed.
+                        // until the drop is seen: retry the drop under a new name if needed, for
+                        // 20 s (scaled).
+                        let deadline = ContinuousClock.now + .seconds(20).scaled
                         var n = 0
-                        while !Task.isCancelled, n < 100 {
+                        while !Task.isCancelled, ContinuousClock.now < deadline {
                             n += 1
                             let text = headerFile.replacingOccurrences(of: "2021", with: "\(3000 + n)")
                             try daemon.spool.publish(name: "w\(n).nom", bytes: Array(text.utf8))

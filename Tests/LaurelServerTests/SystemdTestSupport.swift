@@ -95,8 +95,8 @@ final class FakeNotifySocket {
         directory = try ShortTempDirectory()
         path = directory.path + "/n"
         fd = try makeUnixSocket(type: Int32(SOCK_DGRAM.rawValue), path: path)
-        // Bounded waits: a missing datagram fails the test after 5 s instead of hanging it.
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        // Bounded waits: a missing datagram fails the test after 5 s (scaled) instead of hanging it.
+        var timeout = timeval(tv_sec: Int(Duration.seconds(5).scaled.components.seconds), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
@@ -108,9 +108,10 @@ final class FakeNotifySocket {
         return String(decoding: buffer[..<n], as: UTF8.self)
     }
 
-    /// The next datagram, waiting without blocking a thread (for async tests), or `nil` after `timeout`.
+    /// The next datagram, waiting without blocking a thread (for async tests), or `nil` after
+    /// `timeout` (scaled by ``TestTime/scale``).
     func next(within timeout: Duration = .seconds(5)) async -> String? {
-        let deadline = ContinuousClock.now + timeout
+        let deadline = ContinuousClock.now + timeout.scaled
         while ContinuousClock.now < deadline {
             if hasPending() { return receive() }
             try? await Task.sleep(for: .milliseconds(5))

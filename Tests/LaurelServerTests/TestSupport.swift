@@ -24,10 +24,11 @@ struct TemporaryDirectory {
     }
 }
 
-/// Poll `condition` until it holds or `timeout` passes; never a fixed sleep.
+/// Poll `condition` until it holds or `timeout` (scaled by ``TestTime/scale``) passes; never a
+/// fixed sleep.
 func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async rethrows -> Bool {
     let clock = ContinuousClock()
-    let deadline = clock.now + timeout
+    let deadline = clock.now + timeout.scaled
     while clock.now < deadline {
         if try await condition() { return true }
         try? await Task.sleep(for: .milliseconds(20))
