@@ -152,7 +152,7 @@ measure_registry() {
     local specs=()
     for i in "${!TERMS[@]}"; do specs+=("${TERMS[$i]}=${TERM_EXPR[$i]}"); done
     while IFS=$'\t' read -r term whole counting count; do
-        row "sqlite3 direct: SEARCH $term, $label (count + tier 1 + page of 20)" "$whole ms (count alone $counting ms; $count matches)" "" ""
+        row "sqlite3 direct: SEARCH $term, $label (count to 1,000 + tier 1 + page of 20)" "$whole ms (an exact count alone: $counting ms; $count matches)" "" ""
     done < <($HELP sqlite "$WORK/copy.sqlite" 20 "${specs[@]}")
     rm -f "$WORK/copy.sqlite"
 }

@@ -17,9 +17,6 @@ public final class Registry: Sendable {
     /// Set for registries made by `makeTemporary`: the directory `removeTemporaryFiles` deletes.
     let temporaryDirectory: String?
 
-    /// How much of the database file each connection maps (`PRAGMA mmap_size`).
-    static let mmapBytes = 1 << 30
-
     /// Opens the registry at `path`, creating it if needed, and migrates it.
     ///
     /// - Throws: `cannot_open` (directory missing or not writable, with the reason), `corrupt`
@@ -38,13 +35,6 @@ public final class Registry: Sendable {
         // Other processes (sqlite3, a backup) may hold the lock briefly; within the process GRDB
         // serialises writes itself.
         config.busyMode = .timeout(10)
-        config.prepareDatabase { db in
-            // Read the database through a memory map: a search walks long FTS doclists, and with
-            // ordinary reads every page is copied from the kernel's cache into each connection's
-            // own (a profile of 16 clients searching a common word spent 40 % of the daemon's CPU
-            // in SQLite). Writes still go through the WAL with fsync.
-            try db.execute(sql: "PRAGMA mmap_size = \(Self.mmapBytes)")
-        }
         do {
             let pool = try DatabasePool(path: path, configuration: config)
             // WAL + FULL: a commit is fsynced before it is acknowledged, so an accepted file
