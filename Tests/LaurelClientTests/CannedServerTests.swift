@@ -17,20 +17,33 @@ func withCannedServer(
         unlink(path)
         rmdir(directory)
     }
+    // Connections are wrapped in a NIOAsyncChannel only by the task that serves them (as
+    // laureld's SocketServer does): one wrapped in the initializer but never served, because the
+    // accept loop was being cancelled, trips NIO's "Deinited NIOAsyncWriter without calling
+    // finish()" precondition and crashes the test process (seen once in a full run).
     let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .childChannelOption(.autoRead, value: false)
         .bind(unixDomainSocketPath: path) { channel in
             channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RequestDecoder()))
                 try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(ReplyEncoder()))
-                return try NIOAsyncChannel<RequestFrame, ReplyLine>(wrappingChannelSynchronously: channel)
+                return UnservedChannel(channel: channel)
             }
         }
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
             try await server.executeThenClose { connections in
                 try await withThrowingDiscardingTaskGroup { handlers in
-                    for try await connection in connections {
+                    for try await accepted in connections {
                         handlers.addTask {
+                            let channel = accepted.channel
+                            guard
+                                let connection = try? await channel.eventLoop.submit({
+                                    let wrapped = try NIOAsyncChannel<RequestFrame, ReplyLine>(wrappingChannelSynchronously: channel)
+                                    try channel.syncOptions?.setOption(.autoRead, value: true)
+                                    return wrapped
+                                }).get()
+                            else { return }
                             try? await connection.executeThenClose { input, output in
                                 for try await frame in input {
                                     guard case .request(let request) = frame else { continue }
@@ -47,6 +60,11 @@ func withCannedServer(
         defer { group.cancelAll() }
         try await body(path)
     }
+}
+
+/// An accepted connection not yet wrapped for async use.
+struct UnservedChannel: Sendable {
+    let channel: any Channel
 }
 
 func entry(_ id: String, nominee: String = "葉莉") -> EntryRecord {

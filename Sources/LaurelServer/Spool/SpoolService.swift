@@ -1,3 +1,4 @@
+import CSystemd
 import Foundation
 import LaurelCore
 import LaurelStore
@@ -124,6 +125,9 @@ public final class SpoolService: Service, Sendable {
     }
 
     /// A batch read from `new/` and parsed, not yet committed.
+    /// At most this many bytes of files per batch (besides `batch_max_files`).
+    static let batchMaxBytes = 8 << 20
+
     private struct PreparedBatch: Sendable {
         var items: [Registry.IngestItem] = []
         /// `items[i]` came from `new/itemNames[i]`.
@@ -132,6 +136,8 @@ public final class SpoolService: Service, Sendable {
         var taken: [String] = []
         /// Refused files that could not leave new/.
         var leftBehind: [String] = []
+        /// Bytes of the files read for this batch.
+        var bytes = 0
         var started = ContinuousClock.now
         var prepared = ContinuousClock.now
     }
@@ -145,13 +151,23 @@ public final class SpoolService: Service, Sendable {
     /// after its own commit, so the order of commits and the crash guarantees are those of one
     /// batch at a time.
     func drain() async {
+        // Hand big batches' memory back to the system once new/ is empty (the batches are gone by
+        // now): glibc keeps freed heap otherwise, and a daemon that once loaded a large bulletin
+        // would look that big for the rest of its life.
+        if await drainBatches() { malloc_trim(0) }
+    }
+
+    /// ``drain()``'s loop; true when a batch of at least a quarter of ``batchMaxBytes`` went by.
+    private func drainBatches() async -> Bool {
+        var big = false
         // Files handled in this drain that could not leave new/ (rejected/ not writable, new/ not
         // writable): skipped until the next trigger, so they are retried at the next event or
         // timer tick instead of in a hot loop that also starved every file sorted after them.
         var stuck = Set<String>()
-        guard var next = await prepareNext(excluding: stuck, inFlight: []) else { return }
+        guard var next = await prepareNext(excluding: stuck, inFlight: []) else { return big }
         while true {
             let batch = next
+            if batch.bytes >= Self.batchMaxBytes / 4 { big = true }
             async let committed = commit(batch)
             var following: PreparedBatch? = nil
             if !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -160,9 +176,9 @@ public final class SpoolService: Service, Sendable {
             let leftBehind = await committed
             onProgress(status)
             // nil: ingestion paused; the batch prepared meanwhile stays in new/ for the next try.
-            guard let leftBehind else { return }
+            guard let leftBehind else { return big }
             stuck.formUnion(leftBehind)
-            guard let following, !Task.isShuttingDownGracefully, !Task.isCancelled else { return }
+            guard let following, !Task.isShuttingDownGracefully, !Task.isCancelled else { return big }
             next = following
         }
     }
@@ -183,14 +199,19 @@ public final class SpoolService: Service, Sendable {
         }
         statusBox.withLockedValue { $0.queueDepth = names.count + stuck.count + inFlight.count }
         if names.isEmpty { return nil }
-        batch.taken = Array(names.prefix(settings.batchMaxFiles))
-        for name in batch.taken {
+        for name in names.prefix(settings.batchMaxFiles) {
+            // A batch is bounded by bytes as well as files: 512 JSON Lines files of 500 records
+            // each made one batch of 256,000 nominations (two in memory while one commits), and
+            // the daemon's RSS stayed above 1 GB after loading a million.
+            if batch.bytes >= Self.batchMaxBytes { break }
+            batch.taken.append(name)
             switch spool.read(name, maxBytes: settings.maxFileBytes) {
             case .vanished:
                 continue
             case .refused(let refusal):
                 if !(await refuse(name, bytes: nil, refusal)) { batch.leftBehind.append(name) }
             case .file(let file):
+                batch.bytes += file.bytes.count
                 switch ingestor.prepare(name: name, bytes: file.bytes, submitterUID: file.ownerUID) {
                 case .refused(let refusal):
                     if !(await refuse(name, bytes: file.bytes, refusal)) { batch.leftBehind.append(name) }
