@@ -112,12 +112,3 @@ public final class Ingestor: Sendable {
         }
     }
 }
-
-/// Timestamps on the wire: RFC 3339 in UTC with milliseconds, e.g. `2026-11-30T15:01:13.009Z`.
-enum Timestamp {
-    static func now() -> String { string(Date()) }
-
-    static func string(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-}

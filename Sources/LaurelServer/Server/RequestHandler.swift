@@ -178,7 +178,7 @@ public struct RequestHandler: Sendable {
             let lines = changes.map { change in
                 ReplyLine.record(
                     HistoryRecord(
-                        at: WireTime.string(change.at), from: change.from?.rawValue ?? "", to: change.to.rawValue,
+                        at: Timestamp.string(change.at), from: change.from?.rawValue ?? "", to: change.to.rawValue,
                         actorUID: change.actorUID ?? -1, actor: change.actorName, reason: change.reason))
             }
             return lines + [ReplyLine(.ok, more: false, "count=\(changes.count)")]
@@ -322,7 +322,7 @@ public struct RequestHandler: Sendable {
         EntryRecord(
             id: row.id, award: row.award, nominee: row.nominee, kind: row.kind.rawValue, status: row.status.rawValue,
             cycle: row.cycle, region: row.region, citation: row.citation, nominations: row.nominations,
-            warnings: row.warnings, createdAt: WireTime.string(row.createdAt), updatedAt: WireTime.string(row.updatedAt))
+            warnings: row.warnings, createdAt: Timestamp.string(row.createdAt), updatedAt: Timestamp.string(row.updatedAt))
     }
 }
 

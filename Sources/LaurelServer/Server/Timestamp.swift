@@ -10,7 +10,9 @@ import Glibc
 /// twenty records per page), and it truncates the binary fraction, so it printed one
 /// millisecond less than stored for about half of all stored times. This rounds to the nearest
 /// millisecond, which is what the store keeps.
-enum WireTime {
+enum Timestamp {
+    static func now() -> String { string(Date()) }
+
     static func string(_ date: Date) -> String {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
         var seconds = time_t(millis >= 0 ? millis / 1000 : (millis - 999) / 1000)

@@ -4,7 +4,7 @@ import Testing
 @testable import LaurelServer
 
 @Suite("wire times")
-struct WireTimeTests {
+struct TimestampTests {
     /// Foundation's formatter agrees to the second; its fraction is truncated from the binary
     /// `Double`, so for about half of all stored millisecond values it printed one millisecond
     /// less than stored (…:00.998Z for 999 ms). The wire now shows the stored millisecond.
@@ -22,7 +22,7 @@ struct WireTimeTests {
             let whole = second.formatted(Date.ISO8601FormatStyle())
             let fraction = String(millis % 1000)
             let expected = whole.dropLast() + "." + String(repeating: "0", count: 3 - fraction.count) + fraction + "Z"
-            #expect(WireTime.string(date) == expected, "at \(millis) ms")
+            #expect(Timestamp.string(date) == expected, "at \(millis) ms")
         }
     }
 }
